@@ -1,0 +1,2 @@
+package dev.personaforge.web;
+public class HealthProbe {}
