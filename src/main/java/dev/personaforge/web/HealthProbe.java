@@ -1,2 +1,0 @@
-package dev.personaforge.web;
-public class HealthProbe {}
