@@ -186,9 +186,11 @@ final class CsvRecordReader {
     /** Maps character offsets to 1-based line numbers. */
     private static final class LineIndex {
 
+        private final String text;
         private final List<Long> starts = new ArrayList<>();
 
         LineIndex(String text) {
+            this.text = text;
             starts.add(0L);
             for (int i = 0; i < text.length(); i++) {
                 if (text.charAt(i) == '\n') {
@@ -197,7 +199,12 @@ final class CsvRecordReader {
             }
         }
 
+        /** The line of the record starting at the offset; skipped empty lines before it don't count. */
         int lineOf(long offset) {
+            // Commons CSV reports a record's position before the empty lines it skipped.
+            while (offset < text.length() && text.charAt((int) offset) == '\n') {
+                offset++;
+            }
             int index = Collections.binarySearch(starts, offset);
             return index >= 0 ? index + 1 : -index - 1;
         }
