@@ -64,6 +64,7 @@ public class PersonaResource {
 
     @POST
     @Path("/{id}/duplicate")
+    @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Copy a persona and all its pairs under a new name")
     public Response duplicate(@PathParam("id") long id) {
         Persona copy = personas.duplicate(id);

@@ -137,10 +137,10 @@ public class PairService {
         Persona persona = personas.get(personaId);
         Map<Long, PairSplit> splits = effectiveSplits(persona);
         List<TrainingPair> pairs = TrainingPair.list("personaId = ?1 order by id", personaId);
-        List<DatasetAnalyzer.AnalyzedPair> analyzed = pairs.stream()
-                .map(p -> new DatasetAnalyzer.AnalyzedPair(p.id, p.prompt, p.completion, splits.get(p.id)))
+        List<AnalyzedPair> analyzed = pairs.stream()
+                .map(p -> new AnalyzedPair(p.id, p.prompt, p.completion, splits.get(p.id)))
                 .toList();
-        DatasetAnalyzer.Thresholds thresholds = new DatasetAnalyzer.Thresholds(10, 50,
+        Thresholds thresholds = new Thresholds(10, 50,
                 config.dataset().longPairChars(), config.dataset().longPairTokens());
         ToIntFunction<String> counter = tokenizers.counterFor(persona.baseModel).orElse(null);
         return new DatasetAnalyzer().analyze(analyzed, thresholds, counter);

@@ -8,6 +8,7 @@ import dev.personaforge.common.ValidationException;
 import dev.personaforge.dataset.UploadTooLargeException;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -41,6 +42,15 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response tooLarge(UploadTooLargeException e, UriInfo uri) {
         return respond(uri, 413, "too_large", "File too large", e.getMessage(), null);
+    }
+
+    /** The JSON reader wraps syntax errors in a plain 400; unwrap them so the answer says what is wrong. */
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e, UriInfo uri) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return badJson(json, uri);
+        }
+        return e.getResponse();
     }
 
     @ServerExceptionMapper

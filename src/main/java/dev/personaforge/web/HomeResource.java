@@ -15,7 +15,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import java.net.URI;
 import java.util.List;
@@ -38,14 +37,12 @@ public class HomeResource {
     SampleService samples;
 
     @GET
-    @Operation(hidden = true)
     public TemplateInstance home(@QueryParam("notice") String notice) {
         return Templates.home(personas.list(), samples.list(), Notices.text(notice));
     }
 
     @POST
     @Path("samples/{key}/load")
-    @Operation(hidden = true)
     public Response loadSample(@PathParam("key") String key) {
         Persona persona = samples.load(key);
         return Response.seeOther(URI.create("/personas/" + persona.id + "?notice=sample-loaded")).build();

@@ -18,7 +18,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestForm;
 
 import java.util.List;
@@ -26,7 +25,6 @@ import java.util.List;
 /** Form posts for a persona's pairs: add, edit (a page of its own without JavaScript), delete, bulk delete. */
 @Path("/personas/{personaId}/pairs")
 @Produces(MediaType.TEXT_HTML)
-@Operation(hidden = true)
 public class PairPageResource {
 
     @CheckedTemplate

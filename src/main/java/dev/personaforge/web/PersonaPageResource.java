@@ -26,7 +26,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
@@ -38,7 +37,6 @@ import java.util.List;
 /** Server-rendered persona pages: create, show (pairs, statistics, split, import, export), edit, duplicate, delete. */
 @Path("/personas")
 @Produces(MediaType.TEXT_HTML)
-@Operation(hidden = true)
 public class PersonaPageResource {
 
     @CheckedTemplate

@@ -85,7 +85,7 @@ class DatasetResourceTest {
     void emptyFieldNamesLineAndField() {
         rejected("{\"prompt\":\"   \",\"completion\":\"x\"}\n", 1)
                 .then().body("errors[0].field", equalTo("prompt"))
-                .body("errors[0].message", containsString("empty"));
+                .body("errors[0].message", containsString("whitespace"));
     }
 
     @Test
@@ -225,8 +225,8 @@ class DatasetResourceTest {
         addPair(persona, "  ", "");
         given().when().get("/api/personas/" + persona + "/stats").then().statusCode(200)
                 .body("total", equalTo(22))
-                .body("trainCount", equalTo(20))
-                .body("validationCount", equalTo(2))
+                .body("train", equalTo(20))
+                .body("validation", equalTo(2))
                 .body("warnings.kind", hasItem("DUPLICATE_PAIR"))
                 .body("warnings.kind", hasItem("EMPTY_TEXT"))
                 .body("warnings.find { it.kind == 'TOO_FEW_PAIRS' }.severity", equalTo("WARNING"))

@@ -125,12 +125,12 @@ class PersonaResourceTest {
         long id = createPersona(name);
         addPair(id, "Hi", "Hello there");
         addPair(id, "Bye", "Take care");
-        given().when().post("/api/personas/" + id + "/duplicate")
+        given().contentType(ContentType.JSON).when().post("/api/personas/" + id + "/duplicate")
                 .then().statusCode(201)
                 .body("name", equalTo(name + " (copy)"))
                 .body("pairCount", equalTo(2))
                 .body("id", not(equalTo((int) id)));
-        given().when().post("/api/personas/" + id + "/duplicate")
+        given().contentType(ContentType.JSON).when().post("/api/personas/" + id + "/duplicate")
                 .then().statusCode(201)
                 .body("name", equalTo(name + " (copy 2)"));
     }
@@ -153,7 +153,7 @@ class PersonaResourceTest {
         given().contentType(ContentType.JSON).body(Map.of("name", "x", "baseModel", BASE_MODEL))
                 .when().put("/api/personas/999999").then().statusCode(404);
         given().when().delete("/api/personas/999999").then().statusCode(404);
-        given().when().post("/api/personas/999999/duplicate").then().statusCode(404);
+        given().contentType(ContentType.JSON).when().post("/api/personas/999999/duplicate").then().statusCode(404);
     }
 
     @jakarta.inject.Inject

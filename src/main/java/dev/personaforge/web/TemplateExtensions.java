@@ -1,0 +1,56 @@
+package dev.personaforge.web;
+
+import dev.personaforge.dataset.DatasetReport;
+import dev.personaforge.dataset.LengthStats;
+import dev.personaforge.persona.Persona;
+import io.quarkus.qute.TemplateExtension;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Small computed values for the pages, so templates stay free of arithmetic. */
+@TemplateExtension
+public class TemplateExtensions {
+
+    /** One row of the length statistics table. */
+    public record LengthRow(String label, LengthStats stats) {
+    }
+
+    static long trainPercent(DatasetReport report) {
+        return report.total() == 0 ? 0 : Math.round(report.train() * 100.0 / report.total());
+    }
+
+    static long validationPercent(DatasetReport report) {
+        return report.total() == 0 ? 0 : 100 - trainPercent(report);
+    }
+
+    static List<LengthRow> lengthRows(DatasetReport report) {
+        List<LengthRow> rows = new ArrayList<>();
+        rows.add(new LengthRow("Prompt characters", report.promptChars()));
+        rows.add(new LengthRow("Completion characters", report.completionChars()));
+        if (report.promptTokens() != null) {
+            rows.add(new LengthRow("Prompt tokens", report.promptTokens()));
+            rows.add(new LengthRow("Completion tokens", report.completionTokens()));
+            rows.add(new LengthRow("Pair tokens", report.pairTokens()));
+        }
+        return rows;
+    }
+
+    static String meanText(LengthStats stats) {
+        return String.format(Locale.ROOT, "%.1f", stats.mean());
+    }
+
+    static String medianText(LengthStats stats) {
+        return stats.median() == Math.rint(stats.median())
+                ? Long.toString((long) stats.median()) : String.format(Locale.ROOT, "%.1f", stats.median());
+    }
+
+    /** "0.1" or "0.2" for the split choices offered in the page, "custom" for any other ratio set through the API. */
+    static String ratioChoice(Persona persona) {
+        if (persona.validationRatio == 0.1) {
+            return "0.1";
+        }
+        return persona.validationRatio == 0.2 ? "0.2" : "custom";
+    }
+}
