@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -94,7 +95,7 @@ class DatasetSplitterTest {
     void validationPicksTheSmallestSeededHashes() {
         List<SplitInput> inputs = pairs(10);
         SplitInput smallest = inputs.stream()
-                .min((a, b) -> PairHash.sha256Hex("5:" + a.pairHash()).compareTo(PairHash.sha256Hex("5:" + b.pairHash())))
+                .min(Comparator.comparing((SplitInput p) -> PairHash.sha256Hex("5:" + p.pairHash())))
                 .orElseThrow();
         Map<Long, PairSplit> result = splitter.assign(inputs, 0.1, 5);
         assertEquals(Map.of(smallest.id(), PairSplit.VALIDATION),

@@ -35,7 +35,8 @@ class DatasetTypesTest {
 
     @Test
     void importProblemRendersLineAndField() {
-        assertEquals("line 7, field \"completion\": is empty", new ImportProblem(7, "completion", "is empty").toString());
+        assertEquals("line 7, field \"completion\": is empty",
+                new ImportProblem(7, "completion", "is empty").toString());
         assertEquals("line 3: duplicate of line 1", new ImportProblem(3, null, "duplicate of line 1").toString());
         assertEquals("the file contains no pairs", new ImportProblem(0, null, "the file contains no pairs").toString());
         assertThrows(IllegalArgumentException.class, () -> new ImportProblem(-1, null, "x"));
