@@ -72,12 +72,8 @@ final class JsonRecordReader {
         try (JsonParser parser = STREAM_MAPPER.createParser(text)) {
             parser.nextToken();
             JsonToken token;
-            while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
-                if (token == null) {
-                    problems.error(parser.currentLocation().getLineNr(), null,
-                            "the file ends before the closing ] of the list");
-                    return records;
-                }
+            // Jackson reports a missing ] as an error; the null check only guards against looping forever.
+            while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null) {
                 int line = parser.currentTokenLocation().getLineNr();
                 records.add(new Located(line, STREAM_MAPPER.readTree(parser)));
             }

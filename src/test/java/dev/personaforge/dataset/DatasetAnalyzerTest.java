@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,7 +24,7 @@ class DatasetAnalyzerTest {
         return IntStream.rangeClosed(1, count)
                 .mapToObj(i -> new AnalyzedPair(i, "Question " + i, "Answer " + i,
                         i % 5 == 0 ? PairSplit.VALIDATION : PairSplit.TRAIN))
-                .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+                .collect(Collectors.toCollection(ArrayList::new));
     }
 
     private DatasetReport analyze(List<AnalyzedPair> pairs) {
