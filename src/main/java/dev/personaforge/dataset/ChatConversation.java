@@ -63,7 +63,8 @@ final class ChatConversation {
 
     private String role(int line, int number, JsonNode value) {
         if (value == null || value.isNull()) {
-            problems.error(line, FIELD, "message " + number + " has no \"role\"; use " + ACCEPTED_ROLES);
+            problems.error(line, FIELD, "message " + number + " has no \"role\"; accepted roles are "
+                    + ACCEPTED_ROLES);
             return null;
         }
         if (!value.isTextual()) {

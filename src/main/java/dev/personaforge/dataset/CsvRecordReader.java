@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  */
 final class CsvRecordReader {
 
-    private static final Pattern LEXER_LINE = Pattern.compile("\\((?:startline|line) (\\d+)\\)");
+    private static final Pattern LEXER_LINE = Pattern.compile("(?:\\(startline |\\(line |at line: )([\\d,]+)");
     private static final String NEEDED_COLUMNS = "needed \"prompt\" and \"completion\" (or \"question\" and"
             + " \"answer\", \"instruction\" and \"output\" with an optional \"input\", or \"input\" and \"output\")";
 
@@ -86,14 +86,15 @@ final class CsvRecordReader {
 
     private static int lexerLine(RuntimeException e, CSVParser parser) {
         Matcher m = LEXER_LINE.matcher(String.valueOf(e.getMessage()));
-        return m.find() ? Math.max(1, Integer.parseInt(m.group(1))) : (int) Math.max(1, parser.getCurrentLineNumber());
+        long line = m.find() ? Long.parseLong(m.group(1).replace(",", "")) : parser.getCurrentLineNumber();
+        return (int) Math.max(1, line);
     }
 
     private static String explainQuoting(String message) {
         if (message.contains("EOF reached before encapsulated token finished")) {
             return "a quoted text is not closed; check that every opening \" has a closing \"";
         }
-        if (message.contains("invalid char between encapsulated token and delimiter")) {
+        if (message.toLowerCase(Locale.ROOT).contains("between encapsulated token and delimiter")) {
             return "unexpected text after a closing quote; a \" inside quoted text must be written twice (\"\")";
         }
         return "the row can't be read as CSV; check the quotes";

@@ -52,7 +52,7 @@ final class JsonRecordReader {
             try {
                 records.add(new Located(i + 1, LINE_MAPPER.readTree(lines[i])));
             } catch (JsonProcessingException e) {
-                syntaxErrors.add(new ImportProblem(i + 1, null, JsonText.invalidJson(e)));
+                syntaxErrors.add(new ImportProblem(i + 1, null, JsonText.invalidJson(e, true)));
             }
         }
         if (syntaxErrors.isEmpty()) {
@@ -72,26 +72,30 @@ final class JsonRecordReader {
         try (JsonParser parser = STREAM_MAPPER.createParser(text)) {
             parser.nextToken();
             JsonToken token;
-            while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
-                if (token == null) {
-                    problems.error(parser.currentLocation().getLineNr(), null,
-                            "the file ends before the closing ] of the list");
-                    return records;
-                }
+            // Jackson reports a missing ] as an error; the null check only guards against looping forever.
+            while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null) {
                 int line = parser.currentTokenLocation().getLineNr();
                 records.add(new Located(line, STREAM_MAPPER.readTree(parser)));
             }
-            if (parser.nextToken() != null) {
-                problems.error(parser.currentTokenLocation().getLineNr(), null,
+            if (hasMoreContent(parser)) {
+                problems.error(parser.currentLocation().getLineNr(), null,
                         "there is more text after the closing ] of the list");
             }
         } catch (JsonProcessingException e) {
             problems.error(e.getLocation() == null ? 0 : Math.max(0, e.getLocation().getLineNr()), null,
-                    JsonText.invalidJson(e));
+                    JsonText.invalidJson(e, false));
         } catch (IOException e) {
             throw new UncheckedIOException("reading from a string can't fail", e);
         }
         return records;
+    }
+
+    private static boolean hasMoreContent(JsonParser parser) {
+        try {
+            return parser.nextToken() != null;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     /** The whole text read as consecutive JSON values, or null when that fails too. */

@@ -14,7 +14,10 @@ final class JsonText {
 
     private static final Pattern UNEXPECTED_CHAR = Pattern.compile("^Unexpected character \\('(.+?)' \\(code");
     private static final Pattern UNRECOGNIZED_TOKEN = Pattern.compile("^Unrecognized token '(.*?)'");
-    private static final Pattern DUPLICATE_FIELD = Pattern.compile("^Duplicate (?:Object property|field) \"(.*?)\"");
+    private static final Pattern DUPLICATE_FIELD =
+            Pattern.compile("^Duplicate (?:Object property|field) [\"'](.*?)[\"']");
+
+    private static final String ENDS_EARLY = "the JSON ends too early; check for a missing }, ] or \"";
 
     private JsonText() {
     }
@@ -32,21 +35,30 @@ final class JsonText {
         };
     }
 
-    /** "invalid JSON at column 12: …" with a short explanation instead of Jackson's parser jargon. */
-    static String invalidJson(JsonProcessingException e) {
+    /**
+     * "invalid JSON at column 12: …" with a short explanation instead of Jackson's parser jargon.
+     *
+     * @param jsonLines whether the record came from a JSON Lines file, where a record cut short usually means it
+     *                  was spread over several lines
+     */
+    static String invalidJson(JsonProcessingException e, boolean jsonLines) {
         JsonLocation location = e.getLocation();
         String where = location == null || location.getColumnNr() < 1 ? "" : " at column " + location.getColumnNr();
-        return "invalid JSON" + where + ": " + explain(e.getOriginalMessage());
+        String explanation = explain(e.getOriginalMessage());
+        if (jsonLines && explanation.equals(ENDS_EARLY)) {
+            explanation += " (in JSON Lines each record must be on one line)";
+        }
+        return "invalid JSON" + where + ": " + explanation;
     }
 
     private static String explain(String message) {
         String text = message == null ? "" : message;
         Matcher m;
         if (text.startsWith("Unexpected end-of-input")) {
-            return "the record ends too early; check for a missing }, ] or \" (each record must be on one line)";
+            return ENDS_EARLY;
         }
         if ((m = UNEXPECTED_CHAR.matcher(text)).find()) {
-            return "unexpected character '" + m.group(1) + "'" + expectation(text);
+            return unexpectedCharacter(m.group(1), text);
         }
         if ((m = UNRECOGNIZED_TOKEN.matcher(text)).find()) {
             return "unrecognized word '" + Text.excerpt(m.group(1), 30) + "'; text must be in double quotes";
@@ -62,6 +74,16 @@ final class JsonText {
         }
         int end = text.indexOf('\n');
         return end < 0 ? text : text.substring(0, end);
+    }
+
+    private static String unexpectedCharacter(String character, String message) {
+        if (character.equals("'")) {
+            return "unexpected character '; text and field names must be in double quotes";
+        }
+        if ((character.equals("}") || character.equals("]")) && message.contains("double-quote to start field")) {
+            return "unexpected character '" + character + "'; remove the comma before it";
+        }
+        return "unexpected character '" + character + "'" + expectation(message);
     }
 
     private static String expectation(String message) {

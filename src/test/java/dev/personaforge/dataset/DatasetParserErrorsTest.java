@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 import static dev.personaforge.dataset.ParserTestSupport.assertOk;
 import static dev.personaforge.dataset.ParserTestSupport.parse;
@@ -100,7 +101,8 @@ class DatasetParserErrorsTest {
     @Test
     void wrongRoleOrder() {
         singleError(parse("{\"messages\":[{\"role\":\"user\",\"content\":\"a\"},{\"role\":\"assistant\","
-                        + "\"content\":\"b\"},{\"role\":\"user\",\"content\":\"c\"},{\"role\":\"user\",\"content\":\"d\"},"
+                        + "\"content\":\"b\"},{\"role\":\"user\",\"content\":\"c\"},"
+                        + "{\"role\":\"user\",\"content\":\"d\"},"
                         + "{\"role\":\"assistant\",\"content\":\"e\"}]}"), 1, "messages",
                 "wrong role order: message 4 is \"user\" after \"user\"; expected \"assistant\"");
     }
@@ -145,8 +147,7 @@ class DatasetParserErrorsTest {
 
     @Test
     void tooManyTags() {
-        String tags = "\"" + "t,".repeat(1) + String.join(",", java.util.stream.IntStream.range(0, 21)
-                .mapToObj(i -> "tag" + i).toList()) + "\"";
+        String tags = "\"" + String.join(",", IntStream.range(0, 21).mapToObj(i -> "tag" + i).toList()) + "\"";
         singleError(parse("{\"prompt\":\"a\",\"completion\":\"b\",\"tags\":" + tags + "}"), 1, "tags",
                 "over the limit of 20");
     }
@@ -222,6 +223,20 @@ class DatasetParserErrorsTest {
     @Test
     void csvUnclosedQuote() {
         singleError(parse("prompt,completion\nhi,hello\n\"open,fine\n"), 3, null, "a quoted text is not closed");
+    }
+
+    @Test
+    void csvStrayQuote() {
+        singleError(parse("prompt,completion\nx,y\n\"a\"b,c\n"), 3, null,
+                "a \" inside quoted text must be written twice");
+    }
+
+    @Test
+    void jsonMistakesAreExplainedInPlainWords() {
+        singleError(parse("{\"prompt\":\"a\",}"), 1, null, "unexpected character '}'; remove the comma before it");
+        singleError(parse("{\"prompt\":'a'}"), 1, null, "must be in double quotes");
+        singleError(parse("{\"prompt\":\"a\",\"prompt\":\"b\",\"completion\":\"c\"}"), 1, null,
+                "the field \"prompt\" appears twice");
     }
 
     @Test

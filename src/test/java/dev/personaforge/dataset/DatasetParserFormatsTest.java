@@ -192,4 +192,38 @@ class DatasetParserFormatsTest {
         assertEquals("  Hi ", result.pairs().get(0).prompt());
         assertEquals("line1\nline2\nline3\n", result.pairs().get(0).completion());
     }
+
+    @Test
+    void csvHeaderAfterBlankLines() {
+        ParseResult result = parse("\n\nprompt,completion\nhi,hello\n");
+        assertOk(result);
+        assertEquals(4, result.pairs().get(0).line());
+    }
+
+    @Test
+    void jsonArraySyntaxErrorNamesItsLine() {
+        ParserTestSupport.singleError(parse("[\n{\"prompt\":\"a\",\"completion\":\"b\"},\n{\"prompt\":\"c\",,}\n]"),
+                3, null, "invalid JSON at column 15");
+    }
+
+    @Test
+    void jsonArrayWithTextAfterTheClosingBracket() {
+        ParserTestSupport.singleError(parse("[{\"prompt\":\"a\",\"completion\":\"b\"}]\n\nmore"), 3, null,
+                "more text after the closing ]");
+    }
+
+    @Test
+    void warningsAreCappedWithANote() {
+        StringBuilder file = new StringBuilder();
+        for (int i = 0; i < 150; i++) {
+            file.append("{\"messages\":[{\"role\":\"user\",\"content\":\"a").append(i)
+                    .append("\"},{\"role\":\"assistant\",\"content\":\"b\"},{\"role\":\"user\",\"content\":\"c")
+                    .append(i).append("\"},{\"role\":\"assistant\",\"content\":\"d\"}]}\n");
+        }
+        ParseResult result = parse(file.toString());
+        assertOk(result);
+        assertEquals(300, result.pairs().size());
+        assertEquals(101, result.warnings().size());
+        assertEquals("50 more warnings like these were not listed.", result.warnings().get(100).toString());
+    }
 }
