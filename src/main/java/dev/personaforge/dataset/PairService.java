@@ -13,7 +13,6 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,9 +22,6 @@ import java.util.stream.Collectors;
 /** Adds, edits, lists, deletes and analyses the training pairs of a persona. */
 @ApplicationScoped
 public class PairService {
-
-    public static final int MAX_TAGS = 20;
-    public static final int MAX_TAG_LENGTH = 40;
 
     @Inject
     PersonaService personas;
@@ -206,32 +202,17 @@ public class PairService {
         pair.split = split;
     }
 
-    /** Tags are trimmed and de-duplicated; commas would break the stored form, so they split tags. */
-    static List<String> cleanTags(List<String> raw, Problems problems) {
+    /** Each entry may itself be a comma-separated list, as typed in a form field. */
+    private static List<String> cleanTags(List<String> raw, Problems problems) {
         if (raw == null) {
             return List.of();
         }
-        LinkedHashSet<String> tags = new LinkedHashSet<>();
-        for (String entry : raw) {
-            if (entry == null) {
-                continue;
-            }
-            for (String tag : entry.split(",")) {
-                String t = tag.strip();
-                if (t.isEmpty()) {
-                    continue;
-                }
-                if (t.length() > MAX_TAG_LENGTH) {
-                    problems.add("tags", "tag \"" + t.substring(0, 20) + "…\" is " + t.length()
-                            + " characters, over the limit of " + MAX_TAG_LENGTH);
-                }
-                tags.add(t);
-            }
+        try {
+            return PairTags.parse(String.join(",", raw.stream().filter(java.util.Objects::nonNull).toList()));
+        } catch (IllegalArgumentException e) {
+            problems.add("tags", e.getMessage());
+            return List.of();
         }
-        if (tags.size() > MAX_TAGS) {
-            problems.add("tags", "has " + tags.size() + " tags, over the limit of " + MAX_TAGS);
-        }
-        return List.copyOf(tags);
     }
 
     private static PairSplit parseSplit(String field, String value) {
