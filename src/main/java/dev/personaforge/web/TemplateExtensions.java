@@ -46,6 +46,14 @@ public class TemplateExtensions {
                 ? Long.toString((long) stats.median()) : String.format(Locale.ROOT, "%.1f", stats.median());
     }
 
+    private static final java.time.format.DateTimeFormatter SHORT_DATE =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(java.time.ZoneOffset.UTC);
+
+    /** A compact, unambiguous timestamp for tables. */
+    static String shortDate(java.time.Instant instant) {
+        return instant == null ? "" : SHORT_DATE.format(instant);
+    }
+
     /** "0.1" or "0.2" for the split choices offered in the page, "custom" for any other ratio set through the API. */
     static String ratioChoice(Persona persona) {
         if (persona.validationRatio == 0.1) {
