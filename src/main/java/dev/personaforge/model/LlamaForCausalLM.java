@@ -147,6 +147,11 @@ public final class LlamaForCausalLM implements AutoCloseable {
 
     /** A model with random weights (normal, std 0.02; norms at 1), e.g. for tests and benchmarks. */
     public static LlamaForCausalLM random(LlamaConfig config, long seed, NDManager parent) {
+        return random(config, seed, parent, 0.02f);
+    }
+
+    /** A model with random normal weights of standard deviation {@code std} (norm weights at 1). */
+    public static LlamaForCausalLM random(LlamaConfig config, long seed, NDManager parent, float std) {
         Torch.seed(seed);
         NDManager manager = parent.newSubManager();
         Map<String, NDArray> w = new LinkedHashMap<>();
@@ -154,7 +159,7 @@ public final class LlamaForCausalLM implements AutoCloseable {
             Shape shape = new Shape(e.getValue());
             NDArray t = e.getKey().endsWith("layernorm.weight") || e.getKey().equals("model.norm.weight")
                     ? manager.ones(shape)
-                    : manager.randomNormal(0f, 0.02f, shape, DataType.FLOAT32);
+                    : manager.randomNormal(0f, std, shape, DataType.FLOAT32);
             t.setName(e.getKey());
             w.put(e.getKey(), t);
         }
