@@ -1,0 +1,162 @@
+package dev.personaforge.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Which LoRA adapter each row of a batch uses (or none), so one forward pass over the base weights
+ * serves base and tuned rows together.
+ *
+ * <p>When every row uses the same adapter the delta is two plain projections (with dropout when
+ * training). With a mix, each module's A and B are stacked per row, (B, in, r) and (B, r, out), zero
+ * for rows without an adapter, and applied with two batched matmuls; the stacks are built once per
+ * batch, in this object's manager, and reused at every decoding step.
+ */
+public final class AdapterBatch implements AutoCloseable {
+    private final List<LoraAdapter> rows;
+    private final NDManager manager;
+    private final LoraRouting routing;
+
+    private AdapterBatch(List<LoraAdapter> rows, NDManager manager) {
+        this.rows = rows;
+        this.manager = manager;
+        LoraAdapter first = rows.get(0);
+        boolean uniform = rows.stream().allMatch(a -> a == first);
+        if (first == null && uniform) {
+            this.routing = null;
+        } else if (uniform) {
+            this.routing = new Single(first);
+        } else {
+            this.routing = new Stacked();
+        }
+    }
+
+    /** One entry per batch row; null entries use the base model. */
+    public static AdapterBatch of(NDManager parent, List<LoraAdapter> perRow) {
+        if (perRow.isEmpty()) {
+            throw new IllegalArgumentException("adapter batch needs at least one row");
+        }
+        return new AdapterBatch(Collections.unmodifiableList(new ArrayList<>(perRow)), parent.newSubManager());
+    }
+
+    /** Every row of a batch of {@code size} uses {@code adapter}. */
+    public static AdapterBatch uniform(NDManager parent, LoraAdapter adapter, int size) {
+        return of(parent, Collections.nCopies(size, adapter));
+    }
+
+    LoraRouting routing() {
+        return routing;
+    }
+
+    private static final class Single implements LoraRouting {
+        private final LoraAdapter adapter;
+        private final float scaling;
+        private final float dropout;
+
+        Single(LoraAdapter adapter) {
+            this.adapter = adapter;
+            this.scaling = (float) adapter.config().scaling();
+            this.dropout = (float) adapter.config().loraDropout();
+        }
+
+        @Override
+        public NDArray apply(Linear module, NDArray x, NDArray y, boolean training) {
+            LoraAdapter.Pair p = adapter.pair(module.path);
+            if (p == null) {
+                return y;
+            }
+            NDArray h = training && dropout > 0 ? Torch.dropout(x, dropout, true) : x; // (B, T, in)
+            NDArray delta = Torch.linear(Torch.linear(h, p.a, null), p.b, null); // (B, T, out)
+            return y.add(delta.mul(scaling)); // (B, T, out)
+        }
+    }
+
+    private final class Stacked implements LoraRouting {
+        private final Map<String, NDArray[]> stacks = new HashMap<>();
+
+        @Override
+        public NDArray apply(Linear module, NDArray x, NDArray y, boolean training) {
+            NDArray[] s = stacks.computeIfAbsent(module.path, k -> stack(module));
+            if (s == null) {
+                return y;
+            }
+            NDArray delta = x.matMul(s[0]).matMul(s[1]); // (B, T, r) -> (B, T, out)
+            return y.add(delta); // (B, T, out)
+        }
+
+        private NDArray[] stack(Linear module) {
+            int rank = 0;
+            for (LoraAdapter a : rows) {
+                if (a != null && a.pair(module.path) != null) {
+                    rank = Math.max(rank, a.config().r());
+                }
+            }
+            if (rank == 0) {
+                return null;
+            }
+            long in = module.inFeatures();
+            long out = module.outFeatures();
+            NDList as = new NDList();
+            NDList bs = new NDList();
+            for (LoraAdapter a : rows) {
+                LoraAdapter.Pair p = a == null ? null : a.pair(module.path);
+                float[] at = new float[(int) (in * rank)];
+                float[] bt = new float[(int) (rank * out)];
+                if (p != null) {
+                    int r = a.config().r();
+                    float scaling = (float) a.config().scaling();
+                    float[] av = p.a.toFloatArray(); // (r, in)
+                    float[] bv = p.b.toFloatArray(); // (out, r)
+                    for (int i = 0; i < r; i++) {
+                        for (int j = 0; j < in; j++) {
+                            at[(int) (j * rank + i)] = av[(int) (i * in + j)];
+                        }
+                        for (int o = 0; o < out; o++) {
+                            bt[(int) (i * out + o)] = bv[(int) (o * r + i)] * scaling;
+                        }
+                    }
+                }
+                as.add(manager.create(at, new Shape(in, rank)));
+                bs.add(manager.create(bt, new Shape(rank, out)));
+            }
+            NDArray aStack = stackRows(as); // (B, in, r)
+            NDArray bStack = stackRows(bs); // (B, r, out)
+            as.close();
+            bs.close();
+            return new NDArray[] {aStack, bStack};
+        }
+    }
+
+    private static NDArray stackRows(NDList list) {
+        return ai.djl.ndarray.NDArrays.stack(list, 0);
+    }
+
+    /** Number of rows. */
+    public int size() {
+        return rows.size();
+    }
+
+    /** The adapter of one row, or null. */
+    public LoraAdapter adapter(int row) {
+        return rows.get(row);
+    }
+
+    /** True when any row uses an adapter. */
+    public boolean hasAdapters() {
+        return rows.stream().anyMatch(Objects::nonNull);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

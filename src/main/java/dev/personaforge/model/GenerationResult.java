@@ -1,0 +1,25 @@
+package dev.personaforge.model;
+
+/** The outcome of one {@link GenerationRequest}. */
+public record GenerationResult(
+        long[] tokenIds,
+        String text,
+        FinishReason finishReason,
+        int promptTokens,
+        long timeToFirstTokenNanos,
+        long totalNanos) {
+
+    /** Why generation of a sequence stopped. */
+    public enum FinishReason {
+        /** An end-of-sequence token was produced (it is the last of {@code tokenIds}, not part of {@code text}). */
+        EOS,
+        /** The text reached a stop string; {@code text} ends just before it. */
+        STOP_STRING,
+        /** {@code maxNewTokens} were produced. */
+        MAX_TOKENS,
+        /** The model's context ({@code max_position_embeddings}) is full. */
+        CONTEXT_LENGTH,
+        /** The caller's cancellation check returned true. */
+        CANCELLED
+    }
+}

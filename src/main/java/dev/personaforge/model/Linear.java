@@ -1,0 +1,38 @@
+package dev.personaforge.model;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * One projection of the base model ({@code q_proj}, {@code down_proj}, ...) with its checkpoint path,
+ * weight in (out, in) layout and optional bias; LoRA deltas are added by the forward context.
+ */
+public final class Linear {
+    /** Module path as in the checkpoint, e.g. {@code model.layers.0.self_attn.q_proj}. */
+    public final String path;
+    /** Short module name, e.g. {@code q_proj}: what LoRA's {@code target_modules} matches. */
+    public final String name;
+    NDArray weight;
+    NDArray bias;
+
+    Linear(String path, NDArray weight, NDArray bias) {
+        this.path = path;
+        this.name = path.substring(path.lastIndexOf('.') + 1);
+        this.weight = weight;
+        this.bias = bias;
+    }
+
+    /** Output features. */
+    public long outFeatures() {
+        return weight.getShape().get(0);
+    }
+
+    /** Input features. */
+    public long inFeatures() {
+        return weight.getShape().get(1);
+    }
+
+    NDArray forward(NDArray x, ForwardContext ctx) {
+        NDArray y = Torch.linear(x, weight, bias); // (B, T, out)
+        return ctx.lora == null ? y : ctx.lora.apply(this, x, y, ctx.training);
+    }
+}

@@ -1,0 +1,297 @@
+package dev.personaforge.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Llama-family causal language model (Llama, Mistral, Qwen2) as plain NDArray weights and a
+ * functional forward pass, mirroring {@code modeling_llama.py}.
+ *
+ * <p>All weights live in this model's own manager. Every forward creates its activations in the
+ * caller's scope manager (the manager of the input ids), so nothing accumulates here.
+ */
+public final class LlamaForCausalLM implements AutoCloseable {
+
+    /** Additive mask value for disallowed attention; finite so fully padded rows stay NaN-free. */
+    static final float MASKED = -1e9f;
+
+    static {
+        Torch.init();
+    }
+
+    private final LlamaConfig config;
+    private final NDManager manager;
+    private final LlamaRotaryEmbedding rotary;
+    NDArray embedTokens;
+    final List<LlamaDecoderLayer> layers;
+    final LlamaRMSNorm norm;
+    NDArray lmHead;
+
+    private LlamaForCausalLM(LlamaConfig config, NDManager manager, Map<String, NDArray> w) {
+        this.config = config;
+        this.manager = manager;
+        this.rotary = new LlamaRotaryEmbedding(config);
+        this.embedTokens = w.get("model.embed_tokens.weight");
+        List<LlamaDecoderLayer> ls = new ArrayList<>();
+        for (int i = 0; i < config.numHiddenLayers(); i++) {
+            String p = "model.layers." + i + ".";
+            LlamaAttention attn = new LlamaAttention(config, i,
+                    linear(w, p + "self_attn.q_proj"), linear(w, p + "self_attn.k_proj"),
+                    linear(w, p + "self_attn.v_proj"), linear(w, p + "self_attn.o_proj"));
+            LlamaMLP mlp = new LlamaMLP(linear(w, p + "mlp.gate_proj"), linear(w, p + "mlp.up_proj"), linear(w, p + "mlp.down_proj"));
+            ls.add(new LlamaDecoderLayer(
+                    new LlamaRMSNorm(p + "input_layernorm", w.get(p + "input_layernorm.weight"), config.rmsNormEps()),
+                    attn,
+                    new LlamaRMSNorm(p + "post_attention_layernorm", w.get(p + "post_attention_layernorm.weight"), config.rmsNormEps()),
+                    mlp));
+        }
+        this.layers = Collections.unmodifiableList(ls);
+        this.norm = new LlamaRMSNorm("model.norm", w.get("model.norm.weight"), config.rmsNormEps());
+        this.lmHead = config.tieWordEmbeddings() ? null : w.get("lm_head.weight");
+    }
+
+    private static Linear linear(Map<String, NDArray> w, String path) {
+        return new Linear(path, w.get(path + ".weight"), w.get(path + ".bias"));
+    }
+
+    /** Every tensor a checkpoint of this config must contain, with its shape, in Hugging Face order. */
+    public static Map<String, long[]> expectedShapes(LlamaConfig c) {
+        Map<String, long[]> s = new LinkedHashMap<>();
+        long h = c.hiddenSize();
+        long q = (long) c.numAttentionHeads() * c.headDim();
+        long kv = (long) c.numKeyValueHeads() * c.headDim();
+        long inter = c.intermediateSize();
+        s.put("model.embed_tokens.weight", new long[] {c.vocabSize(), h});
+        for (int i = 0; i < c.numHiddenLayers(); i++) {
+            String p = "model.layers." + i + ".";
+            s.put(p + "input_layernorm.weight", new long[] {h});
+            s.put(p + "self_attn.q_proj.weight", new long[] {q, h});
+            s.put(p + "self_attn.k_proj.weight", new long[] {kv, h});
+            s.put(p + "self_attn.v_proj.weight", new long[] {kv, h});
+            if (c.qkvBias()) {
+                s.put(p + "self_attn.q_proj.bias", new long[] {q});
+                s.put(p + "self_attn.k_proj.bias", new long[] {kv});
+                s.put(p + "self_attn.v_proj.bias", new long[] {kv});
+            }
+            s.put(p + "self_attn.o_proj.weight", new long[] {h, q});
+            if (c.oBias()) {
+                s.put(p + "self_attn.o_proj.bias", new long[] {h});
+            }
+            s.put(p + "post_attention_layernorm.weight", new long[] {h});
+            s.put(p + "mlp.gate_proj.weight", new long[] {inter, h});
+            s.put(p + "mlp.up_proj.weight", new long[] {inter, h});
+            s.put(p + "mlp.down_proj.weight", new long[] {h, inter});
+            if (c.mlpBias()) {
+                s.put(p + "mlp.gate_proj.bias", new long[] {inter});
+                s.put(p + "mlp.up_proj.bias", new long[] {inter});
+                s.put(p + "mlp.down_proj.bias", new long[] {h});
+            }
+        }
+        s.put("model.norm.weight", new long[] {h});
+        if (!c.tieWordEmbeddings()) {
+            s.put("lm_head.weight", new long[] {c.vocabSize(), h});
+        }
+        return s;
+    }
+
+    /**
+     * Builds a model from named tensors, checking that every expected tensor is present with the
+     * right shape. Takes ownership: the tensors move into a new sub-manager of {@code parent}; tensors
+     * the architecture does not use ({@code rotary_emb.inv_freq}, a tied {@code lm_head}) are closed.
+     *
+     * @param source where the tensors came from, for error messages
+     */
+    public static LlamaForCausalLM fromStateDict(LlamaConfig config, Map<String, NDArray> tensors, NDManager parent, String source)
+            throws ModelLoadException {
+        Map<String, long[]> expected = expectedShapes(config);
+        for (Map.Entry<String, long[]> e : expected.entrySet()) {
+            NDArray t = tensors.get(e.getKey());
+            if (t == null) {
+                throw new ModelLoadException(source + ": missing tensor " + e.getKey() + " (expected shape "
+                        + Arrays.toString(e.getValue()) + ")");
+            }
+            if (!Arrays.equals(t.getShape().getShape(), e.getValue())) {
+                throw new ModelLoadException(source + ": tensor " + e.getKey() + " has shape "
+                        + Arrays.toString(t.getShape().getShape()) + ", expected " + Arrays.toString(e.getValue()));
+            }
+        }
+        for (String name : tensors.keySet()) {
+            boolean ignorable = name.contains("rotary_emb.inv_freq") || (name.equals("lm_head.weight") && config.tieWordEmbeddings());
+            if (!expected.containsKey(name) && !ignorable) {
+                throw new ModelLoadException(source + ": unexpected tensor " + name + " for " + config.architecture()
+                        + " (qkv bias " + config.qkvBias() + ", tied " + config.tieWordEmbeddings() + ")");
+            }
+        }
+        NDManager manager = parent.newSubManager();
+        Map<String, NDArray> owned = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+            if (expected.containsKey(e.getKey())) {
+                e.getValue().attach(manager);
+                e.getValue().setName(e.getKey());
+                owned.put(e.getKey(), e.getValue());
+            } else {
+                e.getValue().close();
+            }
+        }
+        return new LlamaForCausalLM(config, manager, owned);
+    }
+
+    /** A model with random weights (normal, std 0.02; norms at 1), e.g. for tests and benchmarks. */
+    public static LlamaForCausalLM random(LlamaConfig config, long seed, NDManager parent) {
+        return random(config, seed, parent, 0.02f);
+    }
+
+    /** A model with random normal weights of standard deviation {@code std} (norm weights at 1). */
+    public static LlamaForCausalLM random(LlamaConfig config, long seed, NDManager parent, float std) {
+        Torch.seed(seed);
+        NDManager manager = parent.newSubManager();
+        Map<String, NDArray> w = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : expectedShapes(config).entrySet()) {
+            Shape shape = new Shape(e.getValue());
+            NDArray t = e.getKey().endsWith("layernorm.weight") || e.getKey().equals("model.norm.weight")
+                    ? manager.ones(shape)
+                    : manager.randomNormal(0f, std, shape, DataType.FLOAT32);
+            t.setName(e.getKey());
+            w.put(e.getKey(), t);
+        }
+        return new LlamaForCausalLM(config, manager, w);
+    }
+
+    /** The architecture hyper-parameters. */
+    public LlamaConfig config() {
+        return config;
+    }
+
+    /** The manager that owns the weights; adapters and caches are created as its sub-managers. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** All projections, in layer order, for LoRA targeting. */
+    public List<Linear> linears() {
+        List<Linear> out = new ArrayList<>();
+        for (LlamaDecoderLayer l : layers) {
+            out.addAll(List.of(l.selfAttn.qProj, l.selfAttn.kProj, l.selfAttn.vProj, l.selfAttn.oProj,
+                    l.mlp.gateProj, l.mlp.upProj, l.mlp.downProj));
+        }
+        return out;
+    }
+
+    /** Named weights in Hugging Face order (no {@code lm_head} when tied). The arrays stay owned by the model. */
+    public Map<String, NDArray> stateDict() {
+        Map<String, NDArray> s = new LinkedHashMap<>();
+        s.put("model.embed_tokens.weight", embedTokens);
+        for (LlamaDecoderLayer l : layers) {
+            s.put(l.inputLayernorm.path + ".weight", l.inputLayernorm.weight);
+            for (Linear lin : List.of(l.selfAttn.qProj, l.selfAttn.kProj, l.selfAttn.vProj, l.selfAttn.oProj)) {
+                s.put(lin.path + ".weight", lin.weight);
+                if (lin.bias != null) {
+                    s.put(lin.path + ".bias", lin.bias);
+                }
+            }
+            s.put(l.postAttentionLayernorm.path + ".weight", l.postAttentionLayernorm.weight);
+            for (Linear lin : List.of(l.mlp.gateProj, l.mlp.upProj, l.mlp.downProj)) {
+                s.put(lin.path + ".weight", lin.weight);
+                if (lin.bias != null) {
+                    s.put(lin.path + ".bias", lin.bias);
+                }
+            }
+        }
+        s.put("model.norm.weight", norm.weight);
+        if (lmHead != null) {
+            s.put("lm_head.weight", lmHead);
+        }
+        return s;
+    }
+
+    /** Turns autograd on or off for every base weight (full fine-tuning). */
+    public void setRequiresGradient(boolean requiresGradient) {
+        for (NDArray w : stateDict().values()) {
+            w.setRequiresGradient(requiresGradient);
+        }
+    }
+
+    /**
+     * Runs the decoder stack and the final norm.
+     *
+     * @param inputIds (B, T) int64, created in the caller's scope manager, which receives every activation
+     * @param attentionMask (B, past + T): true for real tokens, false for padding; null means all real
+     * @param cache keys/values of the {@code past} earlier positions, extended in place; may be null
+     * @return (B, T, H) hidden states after {@code model.norm}
+     */
+    NDArray hiddenStates(NDArray inputIds, boolean[][] attentionMask, KvCache cache, LoraRouting lora, boolean training) {
+        NDManager scope = inputIds.getManager();
+        int b = (int) inputIds.getShape().get(0);
+        int t = (int) inputIds.getShape().get(1);
+        int past = cache == null ? 0 : (int) cache.length();
+        int s = past + t;
+        if (attentionMask != null && (attentionMask.length != b || attentionMask[0].length != s)) {
+            throw new IllegalArgumentException("attention mask must be (" + b + ", " + s + ")");
+        }
+        long[][] positions = new long[b][t];
+        float[] mask = new float[b * t * s];
+        for (int r = 0; r < b; r++) {
+            int seen = 0;
+            for (int j = 0; j < s; j++) {
+                boolean valid = attentionMask == null || attentionMask[r][j];
+                if (j >= past) {
+                    positions[r][j - past] = Math.max(0, seen);
+                    int i = j - past;
+                    for (int k = 0; k < s; k++) {
+                        boolean allowed = k <= j && (attentionMask == null || attentionMask[r][k]);
+                        mask[(r * t + i) * s + k] = allowed ? 0f : MASKED;
+                    }
+                }
+                if (valid) {
+                    seen++;
+                }
+            }
+        }
+        NDArray[] cs = rotary.cosSin(positions, scope);
+        NDArray maskArray = scope.create(mask, new Shape(b, 1, t, s)); // (B, 1, T, S)
+        ForwardContext ctx = new ForwardContext(cs[0], cs[1], maskArray, cache, lora, training);
+        NDArray x = Torch.embedding(inputIds, embedTokens); // (B, T, H)
+        for (LlamaDecoderLayer layer : layers) {
+            x = layer.forward(x, ctx); // (B, T, H)
+        }
+        return norm.forward(x); // (B, T, H)
+    }
+
+    /** Projects hidden states to vocabulary logits with {@code lm_head} (or the tied embedding). */
+    NDArray logits(NDArray hidden) {
+        return Torch.linear(hidden, lmHead != null ? lmHead : embedTokens, null); // (B, T, V)
+    }
+
+    /**
+     * Full forward pass to logits, in the manager of {@code inputIds}.
+     *
+     * @param attentionMask (B, past + T) real-token flags, or null for all real
+     * @param cache may be null; extended in place
+     * @param adapters one entry per row (null entries use the base model), or null for no adapters
+     * @return (B, T, V) logits
+     */
+    public NDArray forward(NDArray inputIds, boolean[][] attentionMask, KvCache cache, AdapterBatch adapters) {
+        LoraRouting routing = adapters == null ? null : adapters.routing();
+        return logits(hiddenStates(inputIds, attentionMask, cache, routing, false));
+    }
+
+    /** Convenience for tests and tools: logits (B, T, V) for all-real token rows, in {@code scope}. */
+    public NDArray forward(NDManager scope, long[][] ids) {
+        NDArray input = scope.create(ids); // (B, T)
+        return forward(input, null, null, null);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,14 @@
+package dev.personaforge.model;
+
+import ai.djl.ndarray.NDArray;
+
+/** Adds LoRA deltas to a projection's output for the rows of a batch that use an adapter. */
+interface LoraRouting {
+    /**
+     * Returns {@code y} plus the adapter contribution for {@code x}.
+     *
+     * @param x input activations (B, T, in)
+     * @param y base projection output (B, T, out)
+     */
+    NDArray apply(Linear module, NDArray x, NDArray y, boolean training);
+}

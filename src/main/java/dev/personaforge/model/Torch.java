@@ -1,0 +1,69 @@
+package dev.personaforge.model;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * The few libtorch entry points the engine needs beyond the {@link NDArray} API, and the one place
+ * that forces DJL offline before the engine is touched.
+ *
+ * <p>Results of {@link #linear} and {@link #embedding} are attached to the manager of the input
+ * activations, never to the weights' manager, so per-step scopes own everything a forward creates.
+ */
+public final class Torch {
+
+    static {
+        System.setProperty("ai.djl.offline", "true");
+    }
+
+    private Torch() {}
+
+    /** Initialises the PyTorch engine (offline) and returns its name. */
+    public static String init() {
+        return Engine.getEngine("PyTorch").getEngineName();
+    }
+
+    /** {@code torch.nn.functional.linear}: {@code x @ w.T + b}, with {@code w} in (out, in) layout. */
+    public static NDArray linear(NDArray x, NDArray w, NDArray b) {
+        return x.getNDArrayInternal().linear(x, w, b).singletonOrThrow();
+    }
+
+    /** {@code torch.nn.functional.embedding}: rows of {@code weight} at {@code ids}. */
+    public static NDArray embedding(NDArray ids, NDArray weight) {
+        return ids.getNDArrayInternal().embedding(ids, weight, SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    /** Inverted dropout, active only when {@code training}. */
+    public static NDArray dropout(NDArray x, float p, boolean training) {
+        return x.getNDArrayInternal().dropout(x, p, training).singletonOrThrow();
+    }
+
+    /** Enables or disables autograd recording for the calling thread (libtorch grad mode is thread-local). */
+    public static boolean setGradMode(boolean enabled) {
+        init();
+        boolean previous = JniUtils.isGradMode();
+        JniUtils.setGradMode(enabled);
+        return previous;
+    }
+
+    /** Back-propagates a scalar loss into the {@code .grad} of every leaf that requires it. */
+    public static void backward(NDArray loss) {
+        try (NDArray ones = loss.onesLike()) {
+            JniUtils.backward((PtNDArray) loss, (PtNDArray) ones, false, false);
+        }
+    }
+
+    /** Zeroes a leaf's accumulated gradient in place. */
+    public static void zeroGrad(NDArray param) {
+        JniUtils.zeroGrad((PtNDArray) param);
+    }
+
+    /** Seeds libtorch's global CPU generator (dropout masks, random init). */
+    public static void seed(long seed) {
+        init();
+        JniUtils.setSeed(seed);
+    }
+}
