@@ -1,8 +1,7 @@
 package dev.personaforge.dataset;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import dev.personaforge.common.ForgeConfig;
-import dev.personaforge.persona.BaseModelReference;
+import dev.personaforge.basemodel.BaseModelLookup;
 import io.quarkus.logging.Log;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,17 +10,12 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToIntFunction;
-import java.util.stream.Stream;
 
-/**
- * Finds the tokenizer of a base model when it is on this machine (a local model directory, a model
- * downloaded into {@code data/models}, or the standard Hugging Face cache) so pair lengths can be told in tokens.
- */
+/** Loads the tokenizer of a base model when the model is on this machine, so pair lengths can be told in tokens. */
 @ApplicationScoped
 public class TokenizerLookup {
 
@@ -30,7 +24,7 @@ public class TokenizerLookup {
     }
 
     @Inject
-    ForgeConfig config;
+    BaseModelLookup models;
 
     private final Map<Path, HuggingFaceTokenizer> loaded = new ConcurrentHashMap<>();
 
@@ -51,36 +45,7 @@ public class TokenizerLookup {
 
     /** The tokenizer.json of a base model on this machine, if any. */
     public Optional<Path> locate(String baseModel) {
-        Path local = BaseModelReference.localDirectory(baseModel);
-        if (local != null) {
-            return existing(local.resolve("tokenizer.json"));
-        }
-        if (!BaseModelReference.isHubId(baseModel)) {
-            return Optional.empty();
-        }
-        String[] parts = baseModel.split("/");
-        Optional<Path> downloaded = existing(config.dataDir().resolve("models").resolve(parts[0]).resolve(parts[1])
-                .resolve("tokenizer.json"));
-        if (downloaded.isPresent()) {
-            return downloaded;
-        }
-        return hubCacheSnapshot(baseModel).flatMap(dir -> existing(dir.resolve("tokenizer.json")));
-    }
-
-    private static Optional<Path> hubCacheSnapshot(String repoId) {
-        String hfHome = System.getenv("HF_HOME");
-        Path home = hfHome != null && !hfHome.isBlank()
-                ? Path.of(hfHome) : Path.of(System.getProperty("user.home"), ".cache", "huggingface");
-        Path snapshots = home.resolve("hub").resolve("models--" + repoId.replace("/", "--")).resolve("snapshots");
-        if (!Files.isDirectory(snapshots)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> dirs = Files.list(snapshots)) {
-            return dirs.filter(Files::isDirectory)
-                    .max(Comparator.comparing(TokenizerLookup::lastModified));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return models.directory(baseModel).map(dir -> dir.resolve("tokenizer.json")).filter(Files::isRegularFile);
     }
 
     private HuggingFaceTokenizer load(Path tokenizerJson) {
@@ -96,18 +61,6 @@ public class TokenizerLookup {
                 throw new IllegalStateException("Cannot read tokenizer " + path + ": " + e.getMessage(), e);
             }
         });
-    }
-
-    private static Optional<Path> existing(Path path) {
-        return Files.isRegularFile(path) ? Optional.of(path) : Optional.empty();
-    }
-
-    private static long lastModified(Path path) {
-        try {
-            return Files.getLastModifiedTime(path).toMillis();
-        } catch (IOException e) {
-            return 0;
-        }
     }
 
     @PreDestroy
