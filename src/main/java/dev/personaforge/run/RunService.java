@@ -1,0 +1,235 @@
+package dev.personaforge.run;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.personaforge.common.NotFoundException;
+import dev.personaforge.common.ValidationException;
+import dev.personaforge.dataset.DatasetSplitter;
+import dev.personaforge.dataset.PairHash;
+import dev.personaforge.dataset.PairService;
+import dev.personaforge.dataset.PairSplit;
+import dev.personaforge.dataset.SplitInput;
+import dev.personaforge.dataset.TrainingPair;
+import dev.personaforge.persona.Persona;
+import dev.personaforge.persona.PersonaService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Creates fine-tuning runs from a persona's current pairs, lists them, cancels and restarts them. */
+@ApplicationScoped
+public class RunService {
+
+    /** The fewest usable pairs a run trains on. */
+    public static final int MIN_PAIRS = 10;
+
+    @Inject
+    PersonaService personas;
+
+    @Inject
+    PairService pairs;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    RunEvents events;
+
+    @Inject
+    RunQueue queue;
+
+    /**
+     * Queues a run on a snapshot of the persona's usable pairs (text on both sides, duplicates once) split by the
+     * run's validation ratio and the persona's seed, pinned pairs staying where they are pinned.
+     */
+    @Transactional
+    public TrainingRun create(long personaId, RunSettings requested) {
+        Persona persona = personas.get(personaId);
+        RunSettings settings = (requested == null ? new RunSettings(null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null, null) : requested).resolve(persona.validationRatio);
+        List<Snapshot> snapshot = snapshot(persona, settings.validationRatio());
+        if (snapshot.size() < MIN_PAIRS) {
+            throw ValidationException.of("pairs", "training needs at least " + MIN_PAIRS
+                    + " pairs with text on both sides; this persona has " + snapshot.size());
+        }
+        long validation = snapshot.stream().filter(Snapshot::validation).count();
+        TrainingRun run = new TrainingRun();
+        run.personaId = personaId;
+        run.status = RunStatus.QUEUED;
+        run.baseModel = persona.baseModel;
+        run.settings = write(settings);
+        run.systemPrompt = persona.systemPrompt;
+        run.datasetHash = datasetHash(persona.systemPrompt, snapshot);
+        run.trainCount = (int) (snapshot.size() - validation);
+        run.validationCount = (int) validation;
+        run.createdAt = Instant.now();
+        run.persist();
+        int ordinal = 0;
+        for (Snapshot s : snapshot) {
+            RunPair pair = new RunPair();
+            pair.runId = run.id;
+            pair.ordinal = ordinal++;
+            pair.prompt = s.prompt;
+            pair.completion = s.completion;
+            pair.validation = s.validation;
+            pair.persist();
+        }
+        appendLog(run.id, "Queued with " + run.trainCount + " training and " + run.validationCount + " validation pairs.");
+        queue.wake();
+        return run;
+    }
+
+    /** A pair as a run will use it. */
+    record Snapshot(String prompt, String completion, boolean validation) {
+    }
+
+    List<Snapshot> snapshot(Persona persona, double validationRatio) {
+        List<TrainingPair> all = pairs.all(persona.id);
+        Map<String, TrainingPair> unique = new LinkedHashMap<>();
+        for (TrainingPair p : all) {
+            if (!p.prompt.isBlank() && !p.completion.isBlank()) {
+                unique.putIfAbsent(p.pairHash, p);
+            }
+        }
+        List<SplitInput> inputs = unique.values().stream()
+                .map(p -> new SplitInput(p.id, p.pairHash, p.split)).toList();
+        Map<Long, PairSplit> splits = new DatasetSplitter().assign(inputs, validationRatio, persona.splitSeed);
+        List<Snapshot> snapshot = new ArrayList<>();
+        for (TrainingPair p : unique.values()) {
+            snapshot.add(new Snapshot(p.prompt, p.completion, splits.get(p.id) == PairSplit.VALIDATION));
+        }
+        return snapshot;
+    }
+
+    public TrainingRun get(long runId) {
+        TrainingRun run = TrainingRun.findById(runId);
+        if (run == null) {
+            throw new NotFoundException("Run " + runId + " does not exist.");
+        }
+        return run;
+    }
+
+    public List<TrainingRun> list(long personaId) {
+        personas.get(personaId);
+        return TrainingRun.list("personaId = ?1 order by id desc", personaId);
+    }
+
+    /** 1 for the next run to start, 0 when the run is not waiting. */
+    public long queuePosition(TrainingRun run) {
+        if (run.status != RunStatus.QUEUED) {
+            return 0;
+        }
+        return TrainingRun.count("status = ?1 and id <= ?2", RunStatus.QUEUED, run.id);
+    }
+
+    public List<RunMetric> metrics(long runId) {
+        get(runId);
+        return RunMetric.list("runId = ?1 order by step, id", runId);
+    }
+
+    public List<RunLog> logs(long runId) {
+        get(runId);
+        return RunLog.list("runId = ?1 order by id", runId);
+    }
+
+    public List<RunPair> snapshotPairs(long runId) {
+        return RunPair.list("runId = ?1 order by ordinal", runId);
+    }
+
+    public RunSettings settings(TrainingRun run) {
+        try {
+            return json.readValue(run.settings, RunSettings.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Run " + run.id + " has unreadable settings", e);
+        }
+    }
+
+    /** Cancels a queued run at once, or asks a running one to stop after its current step. */
+    @Transactional
+    public TrainingRun cancel(long runId) {
+        TrainingRun run = get(runId);
+        if (run.status == RunStatus.QUEUED) {
+            run.status = RunStatus.CANCELLED;
+            run.finishedAt = Instant.now();
+            appendLog(runId, "Cancelled before it started.");
+            events.emit(runId, RunEvent.status(RunStatus.CANCELLED, "Cancelled before it started."));
+        } else if (run.status == RunStatus.RUNNING) {
+            run.cancelRequested = true;
+            queue.requestCancel(runId);
+            appendLog(runId, "Cancel requested; stopping after the current step.");
+        }
+        return run;
+    }
+
+    /** Queues a finished, failed, cancelled or interrupted run again from step 0 with the same snapshot. */
+    @Transactional
+    public TrainingRun restart(long runId) {
+        TrainingRun run = get(runId);
+        if (!run.status.finished()) {
+            throw ValidationException.of("status", "run " + runId + " is " + run.status.label().toLowerCase()
+                    + "; only a finished, failed, cancelled or interrupted run can be restarted");
+        }
+        RunMetric.delete("runId", runId);
+        run.status = RunStatus.QUEUED;
+        run.step = 0;
+        run.epoch = 0;
+        run.lastLoss = null;
+        run.finalMetrics = null;
+        run.error = null;
+        run.cancelRequested = false;
+        run.startedAt = null;
+        run.finishedAt = null;
+        run.claimedBy = null;
+        appendLog(runId, "Restarted from step 0 with the same pairs and settings.");
+        queue.wake();
+        return run;
+    }
+
+    /** Adds a line to the run's log in a transaction of its own (for the training thread). */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void log(long runId, String message) {
+        appendLog(runId, message);
+    }
+
+    private void appendLog(long runId, String message) {
+        RunLog line = new RunLog();
+        line.runId = runId;
+        line.message = message.length() > 2000 ? message.substring(0, 1997) + "…" : message;
+        line.createdAt = Instant.now();
+        line.persist();
+        events.emit(runId, RunEvent.log(line.message));
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String datasetHash(String systemPrompt, List<Snapshot> snapshot) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update((systemPrompt == null ? "" : systemPrompt).getBytes(StandardCharsets.UTF_8));
+            for (Snapshot s : snapshot) {
+                sha.update((byte) 0);
+                sha.update(PairHash.of(s.prompt, s.completion).getBytes(StandardCharsets.US_ASCII));
+                sha.update(s.validation ? (byte) 'v' : (byte) 't');
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
