@@ -284,6 +284,43 @@ public final class LlamaForCausalLM implements AutoCloseable {
         return logits(hiddenStates(inputIds, attentionMask, cache, routing, false));
     }
 
+    /**
+     * Decoder stack and final norm, for training code that computes the loss itself (see {@link Losses}).
+     *
+     * @param inputIds (B, T) int64 in the caller's scope manager
+     * @param attentionMask (B, T) real-token flags, or null for all real
+     * @param adapters per-row adapters or null
+     * @param training enables LoRA dropout
+     * @return (B, T, H)
+     */
+    public NDArray hiddenStates(NDArray inputIds, boolean[][] attentionMask, AdapterBatch adapters, boolean training) {
+        return hiddenStates(inputIds, attentionMask, null, adapters == null ? null : adapters.routing(), training);
+    }
+
+    /** A deep copy of this model (same config, weights copied, no autograd) under {@code parent}. */
+    public LlamaForCausalLM copy(NDManager parent) {
+        NDManager staging = parent.newSubManager();
+        Map<String, NDArray> copied = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : stateDict().entrySet()) {
+            copied.put(e.getKey(), staging.create(e.getValue().toFloatArray(), e.getValue().getShape()));
+        }
+        try {
+            return fromStateDict(config, copied, parent, "copy");
+        } catch (ModelLoadException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            staging.close();
+        }
+    }
+
+    /** Overwrites this model's weights with {@code other}'s (same config). */
+    public void copyWeightsFrom(LlamaForCausalLM other) {
+        Map<String, NDArray> src = other.stateDict();
+        for (Map.Entry<String, NDArray> e : stateDict().entrySet()) {
+            e.getValue().set(src.get(e.getKey()).toFloatArray());
+        }
+    }
+
     /** Convenience for tests and tools: logits (B, T, V) for all-real token rows, in {@code scope}. */
     public NDArray forward(NDManager scope, long[][] ids) {
         NDArray input = scope.create(ids); // (B, T)

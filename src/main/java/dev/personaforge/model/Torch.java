@@ -21,9 +21,24 @@ public final class Torch {
 
     private Torch() {}
 
-    /** Initialises the PyTorch engine (offline) and returns its name. */
+    private static volatile boolean configured;
+
+    /**
+     * Initialises the PyTorch engine (offline) and returns its name. Re-applies the intra-op thread
+     * count once, because libtorch's set_num_threads also turns MKL's dynamic thread adjustment
+     * off: with it on, a busy machine changes BLAS summation order and runs stop being reproducible.
+     */
     public static String init() {
-        return Engine.getEngine("PyTorch").getEngineName();
+        String name = Engine.getEngine("PyTorch").getEngineName();
+        if (!configured) {
+            synchronized (Torch.class) {
+                if (!configured) {
+                    JniUtils.setNumThreads(JniUtils.getNumThreads());
+                    configured = true;
+                }
+            }
+        }
+        return name;
     }
 
     /** {@code torch.nn.functional.linear}: {@code x @ w.T + b}, with {@code w} in (out, in) layout. */

@@ -12,35 +12,35 @@ import java.util.List;
 import java.util.Map;
 
 /** Tiny random Llama / Mistral / Qwen2 checkpoints written in Hugging Face layout by the tests themselves. */
-final class TinyCheckpoints {
-    static final int VOCAB = 64;
+public final class TinyCheckpoints {
+    public static final int VOCAB = 64;
 
     private TinyCheckpoints() {}
 
     /** Llama with GQA, head_dim different from hidden/heads, and llama3 RoPE scaling. */
-    static LlamaConfig llama() {
+    public static LlamaConfig llama() {
         return new LlamaConfig("LlamaForCausalLM", 32, 48, 2, 4, 2, 16, VOCAB, 256, 1e-5, 500000.0,
                 new LlamaConfig.RopeScaling("llama3", 8.0, 1.0, 4.0, 32), false, false, false, false, 1, List.of(2));
     }
 
     /** Mistral with tied embeddings and 4 query heads per KV head. */
-    static LlamaConfig mistral() {
+    public static LlamaConfig mistral() {
         return new LlamaConfig("MistralForCausalLM", 32, 64, 2, 4, 1, 8, VOCAB, 256, 1e-5, 10000.0,
                 null, true, false, false, false, 1, List.of(2));
     }
 
     /** Qwen2 with q/k/v bias and tied embeddings. */
-    static LlamaConfig qwen2() {
+    public static LlamaConfig qwen2() {
         return new LlamaConfig("Qwen2ForCausalLM", 32, 48, 2, 4, 2, 8, VOCAB, 256, 1e-6, 1000000.0,
                 null, true, true, false, false, 1, List.of(2));
     }
 
-    static List<LlamaConfig> all() {
+    public static List<LlamaConfig> all() {
         return List.of(llama(), mistral(), qwen2());
     }
 
     /** Minimal word-level tokenizer.json: tokens {@code <unk> <s> </s> w3 .. w63}, split on whitespace. */
-    static String tokenizerJson() {
+    public static String tokenizerJson() {
         StringBuilder vocab = new StringBuilder("\"<unk>\":0,\"<s>\":1,\"</s>\":2");
         for (int i = 3; i < VOCAB; i++) {
             vocab.append(",\"w").append(i).append("\":").append(i);
@@ -61,7 +61,7 @@ final class TinyCheckpoints {
      * plus {@code model.safetensors.index.json}, with tokenizer files. Returns the F32 weights as written
      * (already rounded to {@code dtype}) for comparison, in {@code manager}.
      */
-    static Map<String, float[]> write(Path dir, LlamaConfig config, SafeTensors.Dtype dtype, boolean sharded, long seed)
+    public static Map<String, float[]> write(Path dir, LlamaConfig config, SafeTensors.Dtype dtype, boolean sharded, long seed)
             throws IOException {
         Files.createDirectories(dir);
         config.save(dir.resolve("config.json"));

@@ -1,0 +1,77 @@
+package dev.personaforge.training;
+
+import dev.personaforge.model.LlamaConfig;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * An up-front estimate of the extra native memory a training run needs (trainable state, saved
+ * activations of the largest micro-batch, logits), compared with what the machine has available,
+ * so a run that cannot fit is refused instead of being killed by the OS.
+ */
+public record MemoryEstimate(long trainableStateBytes, long activationBytes, long logitsBytes, long modelCopyBytes,
+        long requiredBytes, long availableBytes) {
+
+    /** Safety factor over the analytic count, for allocator slack and autograd temporaries. */
+    static final double SLACK = 1.25;
+
+    /**
+     * Estimates a run.
+     *
+     * @param trainableParams values updated by the optimizer (adapter or, for full fine-tuning, the model)
+     * @param fullFineTune whether the model is copied (and its best state kept)
+     * @param tokens tokens in the largest micro-batch (batch × padded length)
+     * @param seqLen padded length of that micro-batch
+     * @param limitBytes explicit limit, or 0 for the OS's available memory
+     */
+    public static MemoryEstimate training(LlamaConfig c, long trainableParams, boolean fullFineTune, long tokens,
+            long seqLen, int batch, long limitBytes) {
+        long state = trainableParams * 4L * (fullFineTune ? 4 : 5);
+        long h = c.hiddenSize();
+        long q = (long) c.numAttentionHeads() * c.headDim();
+        long kv = (long) c.numKeyValueHeads() * c.headDim();
+        long inter = c.intermediateSize();
+        long perTokenPerLayer = 8 * h + 8 * q + 4 * kv + 5 * inter;
+        long attention = (long) batch * c.numAttentionHeads() * seqLen * seqLen * 3;
+        long activations = 4L * c.numHiddenLayers() * (tokens * perTokenPerLayer + attention) + 4L * tokens * h * 4;
+        long logits = 4L * tokens * c.vocabSize() * 3;
+        long copy = fullFineTune ? 2 * c.parameterCount() * 4L : 0;
+        long required = (long) (SLACK * (state + activations + logits + copy));
+        long available = limitBytes > 0 ? limitBytes : availableMemory();
+        return new MemoryEstimate(state, activations, logits, copy, required, available);
+    }
+
+    /** True when the run should fit. */
+    public boolean fits() {
+        return requiredBytes <= availableBytes;
+    }
+
+    /** Human-readable summary, e.g. for the refusal message. */
+    public String describe() {
+        return String.format("needs about %.2f GB (optimizer state %.2f GB, activations %.2f GB, logits %.2f GB, model copies %.2f GB)"
+                + " but %.2f GB is available", gb(requiredBytes), gb(trainableStateBytes), gb(activationBytes),
+                gb(logitsBytes), gb(modelCopyBytes), gb(availableBytes));
+    }
+
+    private static double gb(long bytes) {
+        return bytes / 1e9;
+    }
+
+    /** MemAvailable from /proc/meminfo, or free physical memory as the JVM sees it. */
+    static long availableMemory() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemAvailable:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux: fall through to the JVM's view
+        }
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        return os.getFreeMemorySize();
+    }
+}

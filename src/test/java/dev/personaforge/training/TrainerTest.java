@@ -1,0 +1,205 @@
+package dev.personaforge.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+
+import dev.personaforge.model.LanguageModel;
+import dev.personaforge.model.LoraConfig;
+import dev.personaforge.model.SafeTensors;
+import dev.personaforge.model.TinyCheckpoints;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The training loop on a tiny random Llama: optimisation, determinism, freezing, accumulation, limits. */
+class TrainerTest {
+    @TempDir
+    static Path tmp;
+    static LanguageModel lm;
+
+    @BeforeAll
+    static void load() throws Exception {
+        Path dir = tmp.resolve("tiny");
+        TinyCheckpoints.write(dir, TinyCheckpoints.llama(), SafeTensors.Dtype.F32, false, 21);
+        lm = LanguageModel.load(dir);
+    }
+
+    @AfterAll
+    static void close() {
+        lm.close();
+    }
+
+    static List<TrainingExample> data(int n, int completionWords) {
+        List<TrainingExample> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            StringBuilder c = new StringBuilder();
+            for (int w = 0; w < completionWords; w++) {
+                c.append(w == 0 ? "" : " ").append("w").append(10 + (i * 7 + w * 3) % 50);
+            }
+            out.add(new TrainingExample(i % 2 == 0 ? "w5 w6" : "", "w" + (20 + i) + " w" + (30 + i), c.toString()));
+        }
+        return out;
+    }
+
+    static TrainingConfig base() {
+        return TrainingConfig.defaults()
+                .withLora(4, 8, 0.0, LoraConfig.ALL_LINEAR)
+                .withOptimizer(1e-2, 0.01, 0, TrainingConfig.Schedule.CONSTANT, 1.0)
+                .withBatching(4, 1, 64)
+                .withDuration(0, 1)
+                .withValidation(1, 0);
+    }
+
+    @Test
+    void oneOptimizerStepLowersTheLoss() {
+        List<TrainingExample> d = data(4, 5);
+        try (TrainingResult r = new Trainer(lm).train(base(), d, d, null, null)) {
+            assertEquals(1, r.steps());
+            assertEquals(2, r.validations().size());
+            assertTrue(r.validations().get(1).loss() < r.validations().get(0).loss(),
+                    r.validations().get(0).loss() + " -> " + r.validations().get(1).loss());
+            assertEquals(d.size() * 6, r.validations().get(0).tokens(), "5 completion tokens + EOS per example");
+        }
+    }
+
+    @Test
+    void sameSeedGivesSameLossCurve() {
+        List<TrainingExample> d = data(6, 4);
+        TrainingConfig tc = base().withLora(4, 8, 0.1, LoraConfig.ALL_LINEAR).withBatching(2, 1, 64).withDuration(0, 6);
+        List<Double> a;
+        List<Double> b;
+        List<Double> c;
+        try (TrainingResult r = new Trainer(lm).train(tc, d, List.of(), null, null)) {
+            a = r.lossCurve();
+        }
+        try (TrainingResult r = new Trainer(lm).train(tc, d, List.of(), null, null)) {
+            b = r.lossCurve();
+        }
+        try (TrainingResult r = new Trainer(lm).train(tc.withSeed(7), d, List.of(), null, null)) {
+            c = r.lossCurve();
+        }
+        assertEquals(a, b);
+        assertNotEquals(a, c);
+    }
+
+    @Test
+    void baseWeightsStayFrozenUnderLora() {
+        Map<String, float[]> before = new LinkedHashMap<>();
+        lm.model().stateDict().forEach((k, v) -> before.put(k, v.toFloatArray()));
+        try (TrainingResult r = new Trainer(lm).train(base().withDuration(0, 3), data(4, 3), List.of(), null, null)) {
+            assertNotNull(r.adapter());
+            assertNull(r.model());
+            for (NDArray p : r.adapter().parameters()) {
+                assertFalse(p.hasGradient(), "returned adapter must not require gradients");
+            }
+        }
+        for (Map.Entry<String, NDArray> e : lm.model().stateDict().entrySet()) {
+            assertFalse(e.getValue().hasGradient(), e.getKey() + " must not require gradients");
+            assertArrayEquals(before.get(e.getKey()), e.getValue().toFloatArray(), 0f, e.getKey());
+        }
+    }
+
+    @Test
+    void gradientAccumulationMatchesOneBigBatch() {
+        List<TrainingExample> d = data(4, 4);
+        TrainingConfig big = base().withBatching(4, 1, 64);
+        TrainingConfig accumulated = base().withBatching(2, 2, 64);
+        try (TrainingResult a = new Trainer(lm).train(big, d, d, null, null);
+                TrainingResult b = new Trainer(lm).train(accumulated, d, d, null, null)) {
+            assertEquals(a.lossCurve().get(0), b.lossCurve().get(0), 1e-5);
+            assertEquals(a.finalValidation().loss(), b.finalValidation().loss(), 1e-5);
+        }
+    }
+
+    @Test
+    void truncationIsCountedAndLongPromptsDropped() {
+        List<TrainingExample> d = new ArrayList<>(data(3, 20));
+        d.add(new TrainingExample("", "w3 ".repeat(40).strip(), "w4"));
+        try (TrainingResult r = new Trainer(lm).train(base().withBatching(4, 1, 16), d, List.of(), null, null)) {
+            assertEquals(3, r.truncatedExamples());
+            assertEquals(1, r.droppedExamples());
+        }
+    }
+
+    @Test
+    void runThatCannotFitIsRefusedWithAnEstimate() {
+        InsufficientMemoryException e = assertThrows(InsufficientMemoryException.class,
+                () -> new Trainer(lm).train(base().withMemoryLimit(1000), data(4, 3), List.of(), null, null));
+        assertTrue(e.getMessage().contains("GB") && e.getMessage().contains("activations"), e.getMessage());
+        assertTrue(e.estimate().requiredBytes() > 1000);
+    }
+
+    @Test
+    void cancellationAndProgressEvents() {
+        AtomicInteger events = new AtomicInteger();
+        List<TrainingProgress> seen = new ArrayList<>();
+        try (TrainingResult r = new Trainer(lm).train(base().withBatching(1, 1, 64).withDuration(0, 50).withValidation(2, 0),
+                data(4, 3), data(2, 3), p -> {
+                    seen.add(p);
+                    events.incrementAndGet();
+                }, () -> events.get() >= 3)) {
+            assertTrue(r.cancelled());
+            assertEquals(3, r.steps());
+            TrainingProgress p = seen.get(1);
+            assertEquals(2, p.step());
+            assertEquals(50, p.totalSteps());
+            assertEquals(0.5, p.epoch(), 1e-9);
+            assertTrue(p.tokensPerSecond() > 0 && p.gradNorm() > 0 && p.learningRate() > 0 && p.eta() != null);
+            assertNotNull(p.validation());
+            assertNull(seen.get(0).validation());
+        }
+    }
+
+    @Test
+    void earlyStoppingKeepsTheBestAdapter() {
+        List<TrainingExample> d = data(4, 4);
+        TrainingConfig diverging = base().withOptimizer(5.0, 0, 0, TrainingConfig.Schedule.CONSTANT, 0)
+                .withDuration(0, 20).withValidation(1, 2);
+        try (TrainingResult r = new Trainer(lm).train(diverging, d, d, null, null)) {
+            assertTrue(r.stoppedEarly());
+            assertTrue(r.steps() < 20);
+            assertEquals(r.bestValidation().loss(),
+                    r.validations().stream().mapToDouble(ValidationMetrics::loss).min().orElseThrow(), 0);
+        }
+    }
+
+    @Test
+    void fullFineTuningTrainsACopy() {
+        Map<String, float[]> before = new LinkedHashMap<>();
+        lm.model().stateDict().forEach((k, v) -> before.put(k, v.toFloatArray()));
+        List<TrainingExample> d = data(4, 4);
+        try (TrainingResult r = new Trainer(lm).train(base().withFullFineTune(true).withOptimizer(1e-3, 0, 0,
+                TrainingConfig.Schedule.LINEAR, 1.0).withDuration(0, 3), d, d, null, null)) {
+            assertNull(r.adapter());
+            assertNotNull(r.model());
+            assertTrue(r.finalValidation().loss() < r.initialValidation().loss());
+        }
+        lm.model().stateDict().forEach((k, v) -> assertArrayEquals(before.get(k), v.toFloatArray(), 0f, k));
+    }
+
+    @Test
+    void scheduleWarmsUpThenDecays() {
+        assertEquals(0.5, LrSchedule.at(TrainingConfig.Schedule.COSINE, 1.0, 1, 0, 10), 1e-12);
+        assertEquals(1.0, LrSchedule.at(TrainingConfig.Schedule.COSINE, 1.0, 1, 1, 10), 1e-12);
+        assertEquals(0.5, LrSchedule.at(TrainingConfig.Schedule.COSINE, 1.0, 0, 5, 10), 1e-12);
+        assertEquals(0.5, LrSchedule.at(TrainingConfig.Schedule.LINEAR, 1.0, 0, 5, 10), 1e-12);
+        assertEquals(1.0, LrSchedule.at(TrainingConfig.Schedule.CONSTANT, 1.0, 0, 9, 10), 1e-12);
+    }
+}
