@@ -8,17 +8,17 @@ public record RunEvent(String type, Integer step, Integer totalSteps, Double epo
                        Double gradNorm, Double tokensPerSecond, Long etaSeconds, Double valLoss, Double valPerplexity,
                        Double valAccuracy, String status, String message) {
 
-    static RunEvent progress(RunMetric m, int totalSteps, Long etaSeconds) {
+    public static RunEvent progress(RunMetric m, int totalSteps, Long etaSeconds) {
         return new RunEvent("progress", m.step, totalSteps, m.epoch, m.trainLoss, m.learningRate, m.gradNorm,
                 m.tokensPerSecond, etaSeconds, m.valLoss, m.valPerplexity, m.valAccuracy, null, null);
     }
 
-    static RunEvent status(RunStatus status, String message) {
+    public static RunEvent status(RunStatus status, String message) {
         return new RunEvent("status", null, null, null, null, null, null, null, null, null, null, null,
                 status.name(), message);
     }
 
-    static RunEvent log(String message) {
+    public static RunEvent log(String message) {
         return new RunEvent("log", null, null, null, null, null, null, null, null, null, null, null, null, message);
     }
 

@@ -38,8 +38,23 @@ public class RunQueue {
     boolean workerEnabled;
 
     void start(@Observes StartupEvent event) {
+        recoverInterrupted();
+        if (workerEnabled) {
+            running = true;
+            worker = new Thread(this::work, "training-queue");
+            worker.setDaemon(true);
+            worker.start();
+        }
+    }
+
+    /**
+     * Marks runs that a stopped server left "running" as interrupted, so they can be restarted; this server's own
+     * runs are left alone.
+     */
+    int recoverInterrupted() {
         int interrupted = QuarkusTransaction.requiringNew().call(() -> {
-            List<TrainingRun> stale = TrainingRun.list("status", RunStatus.RUNNING);
+            List<TrainingRun> stale = TrainingRun.list("status = ?1 and (claimedBy is null or claimedBy <> ?2)",
+                    RunStatus.RUNNING, instanceId);
             for (TrainingRun run : stale) {
                 run.status = RunStatus.INTERRUPTED;
                 run.finishedAt = Instant.now();
@@ -50,12 +65,7 @@ public class RunQueue {
         if (interrupted > 0) {
             Log.infof("Marked %d run(s) interrupted by the last shutdown", interrupted);
         }
-        if (workerEnabled) {
-            running = true;
-            worker = new Thread(this::work, "training-queue");
-            worker.setDaemon(true);
-            worker.start();
-        }
+        return interrupted;
     }
 
     void stop(@Observes ShutdownEvent event) {

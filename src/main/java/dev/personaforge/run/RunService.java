@@ -2,6 +2,8 @@ package dev.personaforge.run;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.personaforge.basemodel.BaseModelRegistry;
+import dev.personaforge.basemodel.ModelNotInstalledException;
 import dev.personaforge.common.NotFoundException;
 import dev.personaforge.common.ValidationException;
 import dev.personaforge.dataset.DatasetSplitter;
@@ -16,7 +18,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -48,6 +52,9 @@ public class RunService {
     @Inject
     RunQueue queue;
 
+    @Inject
+    BaseModelRegistry models;
+
     /**
      * Queues a run on a snapshot of the persona's usable pairs (text on both sides, duplicates once) split by the
      * run's validation ratio and the persona's seed, pinned pairs staying where they are pinned.
@@ -61,6 +68,9 @@ public class RunService {
         if (snapshot.size() < MIN_PAIRS) {
             throw ValidationException.of("pairs", "training needs at least " + MIN_PAIRS
                     + " pairs with text on both sides; this persona has " + snapshot.size());
+        }
+        if (models.directory(persona.baseModel).isEmpty()) {
+            throw ValidationException.of("baseModel", new ModelNotInstalledException(persona.baseModel).getMessage());
         }
         long validation = snapshot.stream().filter(Snapshot::validation).count();
         TrainingRun run = new TrainingRun();
@@ -152,6 +162,29 @@ public class RunService {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Run " + run.id + " has unreadable settings", e);
         }
+    }
+
+    /** The stored base-vs-tuned comparison of a succeeded run; 404 while there is none. */
+    public RunEvaluation evaluation(TrainingRun run) throws IOException {
+        if (run.outputDir == null || !Files.isRegularFile(java.nio.file.Path.of(run.outputDir, "evaluation.json"))) {
+            throw new NotFoundException("Run " + run.id + " has no evaluation yet: it is " + run.status.label().toLowerCase()
+                    + ".");
+        }
+        return json.readValue(java.nio.file.Path.of(run.outputDir, "evaluation.json").toFile(), RunEvaluation.class);
+    }
+
+    public RunView view(TrainingRun run) {
+        RunOutcome outcome = null;
+        if (run.finalMetrics != null) {
+            try {
+                outcome = json.readValue(run.finalMetrics, RunOutcome.class);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("Run " + run.id + " has unreadable metrics", e);
+            }
+        }
+        return new RunView(run.id, run.personaId, run.status.name(), queuePosition(run), run.baseModel,
+                settings(run), run.datasetHash, run.trainCount, run.validationCount, run.step, run.totalSteps,
+                run.epoch, run.lastLoss, outcome, run.error, run.createdAt, run.startedAt, run.finishedAt);
     }
 
     /** Cancels a queued run at once, or asks a running one to stop after its current step. */

@@ -1,0 +1,254 @@
+package dev.personaforge.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.personaforge.basemodel.BaseModelRegistry;
+import dev.personaforge.common.ForgeConfig;
+import dev.personaforge.model.ChatMessage;
+import dev.personaforge.model.GenerationRequest;
+import dev.personaforge.model.GenerationResult;
+import dev.personaforge.model.Generator;
+import dev.personaforge.model.LanguageModel;
+import dev.personaforge.model.LoraAdapter;
+import dev.personaforge.model.SamplingParams;
+import dev.personaforge.training.InsufficientMemoryException;
+import dev.personaforge.training.Trainer;
+import dev.personaforge.training.TrainingConfig;
+import dev.personaforge.training.TrainingExample;
+import dev.personaforge.training.TrainingProgress;
+import dev.personaforge.training.TrainingResult;
+import dev.personaforge.training.ValidationMetrics;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Trains one claimed run: loads the base model, trains on the run's snapshot with live progress, saves the
+ * adapter (or the full model) in Hugging Face / PEFT format, and compares base and tuned outputs on validation.
+ */
+@ApplicationScoped
+public class RunExecutor {
+
+    /** How many validation prompts the finished run shows base and tuned outputs for. */
+    static final int EVALUATION_ROWS = 20;
+    static final int EVALUATION_MAX_TOKENS = 96;
+
+    private static final ObjectMapper FILES = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Inject
+    RunService runs;
+
+    @Inject
+    RunEvents events;
+
+    @Inject
+    BaseModelRegistry models;
+
+    @Inject
+    ForgeConfig config;
+
+    /** Runs the claimed run to its end: succeeded, failed (with a reason in words) or cancelled. */
+    public void execute(long runId, BooleanSupplier cancelled) {
+        TrainingRun run = QuarkusTransaction.requiringNew().call(() -> runs.get(runId));
+        RunSettings settings = runs.settings(run);
+        events.emit(runId, RunEvent.status(RunStatus.RUNNING, "Loading the base model " + run.baseModel + "…"));
+        runs.log(runId, "Started. Loading the base model " + run.baseModel + ".");
+        try (BaseModelRegistry.Lease lease = models.lease(run.baseModel).join()) {
+            train(run, settings, lease.model(), cancelled);
+        } catch (CompletionException e) {
+            fail(runId, "The base model could not be loaded: " + rootMessage(e));
+        } catch (InsufficientMemoryException e) {
+            fail(runId, "Not started: " + e.getMessage());
+        } catch (RuntimeException | IOException e) {
+            Log.errorf(e, "Run %d failed", runId);
+            fail(runId, "Training failed: " + rootMessage(e));
+        }
+    }
+
+    private void train(TrainingRun run, RunSettings settings, LanguageModel lm, BooleanSupplier cancelled)
+            throws IOException {
+        long runId = run.id;
+        List<RunPair> pairs = QuarkusTransaction.requiringNew().call(() -> runs.snapshotPairs(runId));
+        List<TrainingExample> train = new ArrayList<>();
+        List<TrainingExample> validation = new ArrayList<>();
+        for (RunPair p : pairs) {
+            (p.validation ? validation : train).add(new TrainingExample(run.systemPrompt, p.prompt, p.completion));
+        }
+        TrainingConfig tc = trainingConfig(settings);
+        runs.log(runId, "Training " + (settings.fullFineTune() ? "all weights" : "a LoRA adapter (rank "
+                + settings.loraRank() + ")") + " on " + train.size() + " pairs for " + settings.epochs() + " epochs.");
+        try (TrainingResult result = new Trainer(lm).train(tc, train, validation,
+                progress -> onProgress(runId, progress), cancelled)) {
+            if (result.cancelled()) {
+                finish(runId, RunStatus.CANCELLED, null, null, "Cancelled at step " + result.steps() + ".");
+                return;
+            }
+            if (result.truncatedExamples() > 0 || result.droppedExamples() > 0) {
+                runs.log(runId, result.truncatedExamples() + " pairs were cut to " + settings.maxLength()
+                        + " tokens; " + result.droppedExamples() + " were left out because the prompt alone filled it.");
+            }
+            Path out = config.dataDir().resolve("runs").resolve(Long.toString(runId)).toAbsolutePath();
+            Path saved = save(run, lm, result, out);
+            RunOutcome outcome = outcome(result);
+            runs.log(runId, "Saved to " + saved + ". Comparing base and tuned outputs on validation prompts.");
+            RunEvaluation evaluation = new RunEvaluation(outcome, evaluate(run, lm, result, pairs));
+            FILES.writeValue(out.resolve("evaluation.json").toFile(), evaluation);
+            finish(runId, RunStatus.SUCCEEDED, outcome, out.toString(), "Finished after " + result.steps() + " steps"
+                    + (result.stoppedEarly() ? " (stopped early: validation loss stopped improving)." : "."));
+        }
+    }
+
+    static TrainingConfig trainingConfig(RunSettings s) {
+        return TrainingConfig.defaults()
+                .withLora(s.loraRank(), s.loraAlpha(), s.loraDropout(), s.targetModules())
+                .withFullFineTune(s.fullFineTune())
+                .withOptimizer(s.learningRate(), s.weightDecay(), s.warmupSteps(), TrainingConfig.Schedule.COSINE, 1.0)
+                .withBatching(s.batchSize(), s.gradientAccumulation(), s.maxLength())
+                .withDuration(s.epochs(), 0)
+                .withValidation(s.evalEvery(), s.patience())
+                .withSeed(s.seed());
+    }
+
+    private void onProgress(long runId, TrainingProgress p) {
+        RunMetric metric = new RunMetric();
+        metric.runId = runId;
+        metric.step = p.step();
+        metric.epoch = p.epoch();
+        metric.trainLoss = p.step() == 0 ? null : p.loss();
+        metric.learningRate = p.learningRate();
+        metric.gradNorm = p.gradNorm();
+        metric.tokensPerSecond = p.tokensPerSecond();
+        ValidationMetrics v = p.validation();
+        if (v != null) {
+            metric.valLoss = v.loss();
+            metric.valPerplexity = v.perplexity();
+            metric.valAccuracy = v.accuracy();
+        }
+        metric.createdAt = Instant.now();
+        QuarkusTransaction.requiringNew().run(() -> {
+            metric.persist();
+            TrainingRun.update("step = ?1, totalSteps = ?2, epoch = ?3, lastLoss = ?4 where id = ?5",
+                    p.step(), p.totalSteps(), p.epoch(), metric.trainLoss, runId);
+        });
+        events.emit(runId, RunEvent.progress(metric, p.totalSteps(), p.eta() == null ? null : p.eta().toSeconds()));
+    }
+
+    /** Writes the PEFT adapter (LoRA) or the full Hugging Face model, each with run.json for the chat to find it. */
+    private Path save(TrainingRun run, LanguageModel lm, TrainingResult result, Path out) throws IOException {
+        Files.createDirectories(out);
+        Path dir;
+        if (result.adapter() != null) {
+            dir = out.resolve("adapter");
+            result.adapter().save(dir);
+        } else {
+            dir = out.resolve("model");
+            LanguageModel.saveModel(result.model(), lm.directory(), dir);
+        }
+        String label = "Run #" + run.id + " · " + (result.adapter() != null ? "LoRA" : "full") + " · " + result.steps()
+                + " steps";
+        FILES.writeValue(dir.resolve("run.json").toFile(), Map.of("personaId", run.personaId, "runId", run.id,
+                "label", label, "baseModel", run.baseModel, "fullModel", result.adapter() == null));
+        return dir;
+    }
+
+    private static RunOutcome outcome(TrainingResult result) {
+        ValidationMetrics base = result.initialValidation();
+        ValidationMetrics tuned = result.bestValidation();
+        long trainable = result.adapter() != null ? result.adapter().parameterCount()
+                : result.model().config().parameterCount();
+        return new RunOutcome(base == null ? null : base.loss(), base == null ? null : base.perplexity(),
+                base == null ? null : base.accuracy(), tuned == null ? null : tuned.loss(),
+                tuned == null ? null : tuned.perplexity(), tuned == null ? null : tuned.accuracy(), result.steps(),
+                result.bestStep(), result.stoppedEarly(), result.truncatedExamples(), result.tokensPerSecond(),
+                trainable);
+    }
+
+    /** Greedy outputs of base and tuned on up to 20 validation prompts (training prompts when there are none). */
+    private static List<RunEvaluation.Row> evaluate(TrainingRun run, LanguageModel lm, TrainingResult result,
+                                                    List<RunPair> pairs) {
+        List<RunPair> chosen = pairs.stream().filter(p -> p.validation).limit(EVALUATION_ROWS).toList();
+        if (chosen.isEmpty()) {
+            chosen = pairs.stream().limit(EVALUATION_ROWS).toList();
+        }
+        SamplingParams greedy = SamplingParams.greedy(EVALUATION_MAX_TOKENS);
+        List<GenerationRequest> baseRequests = new ArrayList<>();
+        List<GenerationRequest> tunedRequests = new ArrayList<>();
+        LoraAdapter adapter = result.adapter();
+        for (RunPair p : chosen) {
+            List<ChatMessage> messages = new ArrayList<>();
+            if (run.systemPrompt != null && !run.systemPrompt.isBlank()) {
+                messages.add(ChatMessage.system(run.systemPrompt));
+            }
+            messages.add(ChatMessage.user(p.prompt));
+            baseRequests.add(GenerationRequest.chat(lm, messages, null, greedy));
+            tunedRequests.add(GenerationRequest.chat(lm, messages, adapter, greedy));
+        }
+        List<GenerationResult> base;
+        List<GenerationResult> tuned;
+        if (adapter != null) {
+            List<GenerationRequest> both = new ArrayList<>(baseRequests);
+            both.addAll(tunedRequests);
+            List<GenerationResult> all = new Generator(lm).generate(both, null, () -> false);
+            base = all.subList(0, chosen.size());
+            tuned = all.subList(chosen.size(), all.size());
+        } else {
+            base = new Generator(lm).generate(baseRequests, null, () -> false);
+            tuned = new Generator(result.model(), lm.tokenizer(), lm.eosTokenIds()).generate(tunedRequests, null,
+                    () -> false);
+        }
+        List<RunEvaluation.Row> rows = new ArrayList<>();
+        for (int i = 0; i < chosen.size(); i++) {
+            rows.add(new RunEvaluation.Row(chosen.get(i).prompt, chosen.get(i).completion, base.get(i).text(),
+                    tuned.get(i).text()));
+        }
+        return rows;
+    }
+
+    private void finish(long runId, RunStatus status, RunOutcome outcome, String outputDir, String message) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            TrainingRun run = runs.get(runId);
+            run.status = status;
+            run.finishedAt = Instant.now();
+            run.outputDir = outputDir;
+            if (outcome != null) {
+                try {
+                    run.finalMetrics = FILES.writeValueAsString(outcome);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        runs.log(runId, message);
+        events.emit(runId, RunEvent.status(status, message));
+    }
+
+    private void fail(long runId, String message) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            TrainingRun run = runs.get(runId);
+            run.status = RunStatus.FAILED;
+            run.finishedAt = Instant.now();
+            run.error = message.length() > 4000 ? message.substring(0, 3997) + "…" : message;
+        });
+        runs.log(runId, message);
+        events.emit(runId, RunEvent.status(RunStatus.FAILED, message));
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof CompletionException || t instanceof java.io.UncheckedIOException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

@@ -1,0 +1,10 @@
+package dev.personaforge.run;
+
+import java.time.Instant;
+
+/** A run as the API returns it. */
+public record RunView(long id, long personaId, String status, long queuePosition, String baseModel,
+                      RunSettings settings, String datasetHash, int trainCount, int validationCount, int step,
+                      int totalSteps, double epoch, Double lastLoss, RunOutcome outcome, String error,
+                      Instant createdAt, Instant startedAt, Instant finishedAt) {
+}

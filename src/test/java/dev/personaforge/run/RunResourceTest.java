@@ -1,0 +1,174 @@
+package dev.personaforge.run;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static dev.personaforge.api.ApiFixtures.createPersona;
+import static dev.personaforge.api.ApiFixtures.importText;
+import static dev.personaforge.api.ApiFixtures.jsonl;
+import static dev.personaforge.api.ApiFixtures.uniqueName;
+import static dev.personaforge.run.RunTestSupport.awaitStatus;
+import static dev.personaforge.run.RunTestSupport.settings;
+import static dev.personaforge.run.RunTestSupport.start;
+import static dev.personaforge.run.RunTestSupport.status;
+import static dev.personaforge.run.RunTestSupport.storyPersona;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@QuarkusTest
+class RunResourceTest {
+
+    static final Duration LONG = Duration.ofMinutes(5);
+
+    @Inject
+    RunQueue queue;
+
+    @Test
+    void runsTrainReportProgressAndCompareBaseWithTuned() {
+        long persona = storyPersona(12);
+        given().contentType(ContentType.JSON).body(settings("epochs", 20))
+                .post("/api/personas/" + persona + "/runs/estimate")
+                .then().statusCode(200)
+                .body("trainPairs", equalTo(11))
+                .body("validationPairs", equalTo(1))
+                .body("totalSteps", equalTo(20))
+                .body("trainableParameters", greaterThan(200_000))
+                .body("estimatedSeconds", notNullValue())
+                .body("fitsInMemory", equalTo(true));
+
+        long run = start(persona, settings("epochs", 20));
+        assertEquals("SUCCEEDED", awaitStatus(run, Set.of("SUCCEEDED", "FAILED"), LONG));
+        given().get("/api/runs/" + run).then()
+                .body("step", equalTo(20))
+                .body("outcome.steps", equalTo(20))
+                .body("outcome.baseLoss", notNullValue())
+                .body("outcome.tunedLoss", lessThan(given().get("/api/runs/" + run).jsonPath().getFloat("outcome.baseLoss")))
+                .body("datasetHash", notNullValue());
+        List<Map<String, Object>> metrics = given().get("/api/runs/" + run + "/metrics").then().statusCode(200)
+                .extract().jsonPath().getList("$");
+        assertTrue(metrics.size() >= 20, "one metric per step: " + metrics.size());
+        given().get("/api/runs/" + run + "/logs").then().body("message", hasItem(containsString("Finished after 20 steps")));
+        given().get("/api/runs/" + run + "/evaluation").then().statusCode(200)
+                .body("rows", hasSize(1))
+                .body("rows[0].expected", containsString("was happy"))
+                .body("outcome.tunedPerplexity", notNullValue());
+        given().queryParam("format", "csv").get("/api/runs/" + run + "/evaluation").then().statusCode(200)
+                .body(containsString("prompt,expected,base,tuned"));
+
+        String stream = given().accept("text/event-stream").get("/api/runs/" + run + "/events")
+                .then().statusCode(200).extract().asString();
+        assertTrue(stream.contains("\"type\":\"progress\""), stream);
+        assertTrue(stream.contains("\"status\":\"SUCCEEDED\""), stream);
+    }
+
+    @Test
+    void aTrainedPersonaReproducesItsTrainingCompletions() {
+        long persona = storyPersona(12);
+        long run = start(persona, settings("epochs", 40, "validationRatio", 0.0));
+        assertEquals("SUCCEEDED", awaitStatus(run, Set.of("SUCCEEDED", "FAILED"), LONG));
+        List<Map<String, String>> rows = given().get("/api/runs/" + run + "/evaluation").then().statusCode(200)
+                .extract().jsonPath().getList("rows");
+        long reproduced = rows.stream().filter(r -> r.get("tuned").strip().equals(r.get("expected"))).count();
+        long baseDiffers = rows.stream().filter(r -> !r.get("base").equals(r.get("tuned"))).count();
+        assertTrue(reproduced >= rows.size() - 1, "tuned reproduces training completions: " + rows);
+        assertEquals(rows.size(), baseDiffers, "base and tuned answer differently: " + rows);
+    }
+
+    @Test
+    void runsWaitInQueueOrderAndCanBeCancelledAtAnyPoint() {
+        long persona = storyPersona(12);
+        long first = start(persona, settings("epochs", 100));
+        long second = start(persona, settings("epochs", 1));
+        long third = start(persona, settings("epochs", 1));
+        awaitStatus(first, Set.of("RUNNING"), LONG);
+        given().get("/api/runs/" + third).then().body("status", equalTo("QUEUED")).body("queuePosition", greaterThan(1));
+
+        given().contentType(ContentType.JSON).post("/api/runs/" + third + "/cancel").then().statusCode(200)
+                .body("status", equalTo("CANCELLED"));
+        given().contentType(ContentType.JSON).post("/api/runs/" + first + "/cancel").then().statusCode(200);
+        assertEquals("CANCELLED", awaitStatus(first, Set.of("CANCELLED", "SUCCEEDED", "FAILED"), LONG));
+        assertEquals("SUCCEEDED", awaitStatus(second, Set.of("SUCCEEDED", "FAILED"), LONG));
+        assertEquals("CANCELLED", status(third));
+        Instant firstStarted = Instant.parse(given().get("/api/runs/" + first).jsonPath().getString("startedAt"));
+        Instant secondStarted = Instant.parse(given().get("/api/runs/" + second).jsonPath().getString("startedAt"));
+        assertTrue(secondStarted.isAfter(firstStarted), "queue order");
+        given().get("/api/runs/" + third).then().body("startedAt", equalTo(null));
+
+        given().contentType(ContentType.JSON).post("/api/runs/" + third + "/restart").then().statusCode(200)
+                .body("status", equalTo("QUEUED"));
+        assertEquals("SUCCEEDED", awaitStatus(third, Set.of("SUCCEEDED", "FAILED"), LONG));
+    }
+
+    @Test
+    void badHyperparametersAreRejectedNamingEachField() {
+        long persona = storyPersona(12);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("method", "magic", "epochs", 0, "learningRate", 5.0, "loraRank", 0,
+                        "targetModules", List.of("q_proj", "wings"), "preset", "extreme"))
+                .post("/api/personas/" + persona + "/runs")
+                .then().statusCode(400)
+                .body("problems.field", hasItem("method"))
+                .body("problems.field", hasItem("epochs"))
+                .body("problems.field", hasItem("learningRate"))
+                .body("problems.field", hasItem("loraRank"))
+                .body("problems.field", hasItem("preset"))
+                .body("problems.find { it.field == 'targetModules' }.message", containsString("wings"));
+        given().get("/api/personas/" + persona + "/runs").then().body("$", hasSize(0));
+    }
+
+    @Test
+    void tooFewPairsOrAMissingModelAreRefusedUpFront() {
+        long small = storyPersona(5);
+        given().contentType(ContentType.JSON).body(Map.of())
+                .post("/api/personas/" + small + "/runs")
+                .then().statusCode(400)
+                .body("problems[0].field", equalTo("pairs"))
+                .body("problems[0].message", containsString("at least 10"));
+        long remote = createPersona(uniqueName("Remote model"));
+        importText(remote, "pairs.jsonl", jsonl(12, "remote"), false).then().statusCode(200);
+        given().contentType(ContentType.JSON).body(Map.of())
+                .post("/api/personas/" + remote + "/runs")
+                .then().statusCode(400)
+                .body("problems[0].field", equalTo("baseModel"))
+                .body("problems[0].message", containsString("not on this machine"));
+    }
+
+    @Test
+    void unknownRunsAndPersonasAre404() {
+        given().get("/api/runs/999999").then().statusCode(404).body("message", containsString("Run 999999"));
+        given().contentType(ContentType.JSON).post("/api/runs/999999/cancel").then().statusCode(404);
+        given().get("/api/runs/999999/events").then().statusCode(404);
+        given().contentType(ContentType.JSON).body(Map.of()).post("/api/personas/999999/runs").then().statusCode(404);
+    }
+
+    @Test
+    void runsLeftRunningByAStoppedServerAreMarkedInterruptedAndCanBeRestarted() {
+        long persona = storyPersona(12);
+        long run = start(persona, settings("epochs", 1));
+        awaitStatus(run, Set.of("SUCCEEDED", "FAILED"), LONG);
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() ->
+                TrainingRun.update("status = ?1, claimedBy = ?2 where id = ?3", RunStatus.RUNNING, "forge-stopped", run));
+        assertTrue(queue.recoverInterrupted() >= 1);
+        given().get("/api/runs/" + run).then().body("status", equalTo("INTERRUPTED"))
+                .body("error", containsString("server stopped"));
+        given().contentType(ContentType.JSON).post("/api/runs/" + run + "/restart").then().statusCode(200)
+                .body("status", equalTo("QUEUED"));
+        assertEquals("SUCCEEDED", awaitStatus(run, Set.of("SUCCEEDED", "FAILED"), LONG));
+    }
+}
