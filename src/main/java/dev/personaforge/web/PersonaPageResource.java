@@ -45,7 +45,7 @@ public class PersonaPageResource {
 
         static native TemplateInstance show(Persona persona, PairPage pairs, PairQuery query, List<String> tags,
                                             DatasetReport report, ImportReport importReport, String notice,
-                                            PairForm pairForm, ValidationException pairErrors);
+                                            PairForm pairForm, ValidationException pairErrors, TrainingPanel training);
 
         static native TemplateInstance confirmDelete(Persona persona, long pairCount);
     }
@@ -58,6 +58,9 @@ public class PersonaPageResource {
 
     @Inject
     ImportService imports;
+
+    @Inject
+    TrainingPanels trainingPanels;
 
     @GET
     @Path("new")
@@ -88,9 +91,15 @@ public class PersonaPageResource {
     TemplateInstance page(long id, PairQuery query, ImportReport importReport, String notice, PairForm pairForm,
                           ValidationException pairErrors) {
         Persona persona = personas.get(id);
+        return page(persona, query, importReport, notice, pairForm, pairErrors, trainingPanels.initial(persona));
+    }
+
+    TemplateInstance page(Persona persona, PairQuery query, ImportReport importReport, String notice,
+                          PairForm pairForm, ValidationException pairErrors, TrainingPanel training) {
+        long id = persona.id;
         PairQuery safeQuery = validSplitFilter(query);
         return Templates.show(persona, pairs.page(id, safeQuery), safeQuery, pairs.tags(id), pairs.analyze(id),
-                importReport, notice, pairForm, pairErrors);
+                importReport, notice, pairForm, pairErrors, training);
     }
 
     @GET

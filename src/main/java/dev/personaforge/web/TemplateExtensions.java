@@ -54,6 +54,43 @@ public class TemplateExtensions {
         return instant == null ? "" : SHORT_DATE.format(instant);
     }
 
+    /** 1,234,567 */
+    static String grouped(Long value) {
+        return value == null ? "" : String.format(Locale.ROOT, "%,d", value);
+    }
+
+    static String fixed3(Double value) {
+        return value == null ? "–" : String.format(Locale.ROOT, "%.3f", value);
+    }
+
+    static String fixed2(Double value) {
+        return value == null ? "–" : String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    static String percent(Double value) {
+        return value == null ? "–" : String.format(Locale.ROOT, "%.1f%%", value * 100);
+    }
+
+    /** 1.23 GB */
+    static String gigabytes(Long bytes) {
+        return bytes == null ? "" : String.format(Locale.ROOT, "%.2f GB", bytes / 1e9);
+    }
+
+    /** "3 min 20 s", "45 s", "2 h 5 min" */
+    static String duration(Long seconds) {
+        if (seconds == null) {
+            return "";
+        }
+        long s = Math.max(0, seconds);
+        if (s < 60) {
+            return s + " s";
+        }
+        if (s < 3600) {
+            return (s / 60) + " min " + (s % 60) + " s";
+        }
+        return (s / 3600) + " h " + (s % 3600 / 60) + " min";
+    }
+
     /** "0.1" or "0.2" for the split choices offered in the page, "custom" for any other ratio set through the API. */
     static String ratioChoice(Persona persona) {
         if (persona.validationRatio == 0.1) {
