@@ -137,7 +137,7 @@ final class ModelInstall {
         return new UnsupportedModelException("Model " + repoId + " has no safetensors weights (no "
                 + WeightFiles.SINGLE + " or " + WeightFiles.INDEX + ")"
                 + (others.isEmpty() ? "" : "; it has " + String.join(", ", others))
-                + ". Only safetensors weights are supported: pick a repository that provides "
+                + "; only safetensors weights are supported. Pick a repository that provides "
                 + WeightFiles.SINGLE + ", such as the original model rather than a GGUF or quantised copy.");
     }
 
