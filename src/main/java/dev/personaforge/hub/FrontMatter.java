@@ -51,14 +51,16 @@ final class FrontMatter {
     /** Unquotes a scalar, drops a trailing comment, and takes the first item of an inline {@code [a, b]} list. */
     private static String scalar(String raw) {
         String v = raw.strip();
-        if (v.startsWith("[") && v.endsWith("]")) {
-            String inner = v.substring(1, v.length() - 1);
-            v = inner.contains(",") ? inner.substring(0, inner.indexOf(',')).strip() : inner.strip();
-        }
-        if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
-            return v.substring(1, v.length() - 1);
+        if (!v.isEmpty() && (v.charAt(0) == '"' || v.charAt(0) == '\'')) {
+            int close = v.indexOf(v.charAt(0), 1);
+            return close > 0 ? v.substring(1, close) : v.substring(1);
         }
         int comment = v.indexOf(" #");
-        return comment >= 0 ? v.substring(0, comment).strip() : v;
+        v = comment >= 0 ? v.substring(0, comment).strip() : v;
+        if (v.startsWith("[") && v.endsWith("]")) {
+            String inner = v.substring(1, v.length() - 1);
+            return scalar(inner.contains(",") ? inner.substring(0, inner.indexOf(',')) : inner);
+        }
+        return v;
     }
 }
