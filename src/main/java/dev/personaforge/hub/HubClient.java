@@ -59,6 +59,10 @@ public final class HubClient {
         this.endpoint = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
         this.token = token == null || token.isBlank() ? null : token.trim();
         this.http = Objects.requireNonNull(http, "http");
+        if (http.followRedirects() != HttpClient.Redirect.NEVER) {
+            throw new IllegalArgumentException("The HttpClient for the Hub must not follow redirects itself "
+                    + "(use HttpClient.Redirect.NEVER): HubClient follows them so the token never reaches the CDN.");
+        }
     }
 
     /** A client configured from {@code HF_ENDPOINT} and {@code HF_TOKEN} in the process environment. */

@@ -1,6 +1,8 @@
 package dev.personaforge.hub;
 
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -80,6 +82,11 @@ public final class ModelDownloader {
     /** The download running for {@code repoId}, if any, to subscribe to its progress. */
     public Optional<DownloadHandle> inFlight(String repoId) {
         return Optional.ofNullable(inFlight.get(key(repoId)));
+    }
+
+    /** All downloads running now, for a downloads page. */
+    public Collection<DownloadHandle> running() {
+        return List.copyOf(inFlight.values());
     }
 
     private void start(DownloadHandle handle, String revision) {

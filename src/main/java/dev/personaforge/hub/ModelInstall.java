@@ -182,19 +182,17 @@ final class ModelInstall {
                 progress(f, f.size(), true);
                 return;
             }
-            ContentHash hash = ContentHash.expectedFor(f);
-            long have = resumePoint(part, f, hash);
-            if (f.size() == 0) {
-                Files.write(part, new byte[0]);
+            long resumedFrom = resumePoint(part, f);
+            try {
+                completePart(f, commit, part, resumedFrom);
+            } catch (FileVerificationException e) {
+                if (resumedFrom == 0) {
+                    throw e;
+                }
+                // The part may be left from an older commit of the model: one fresh try before calling it corrupt.
+                Files.deleteIfExists(part);
+                completePart(f, commit, part, 0);
             }
-            progress(f, have, true);
-            if (have < f.size()) {
-                have = transfer(f, commit, part, have, hash);
-            }
-            if (have != f.size()) {
-                throw new TransferInterruptedException(repoId, f.path(), have, f.size(), null);
-            }
-            verify(f, part, hash);
             InstallMarker.moveAtomically(part, target);
             progress(f, f.size(), true);
         } catch (HubException e) {
@@ -221,17 +219,34 @@ final class ModelInstall {
         return true;
     }
 
-    /** Bytes already in a {@code .part} from an interrupted run, fed to the hash so the resume is verified too. */
-    private long resumePoint(Path part, RepoFile f, ContentHash hash) throws IOException {
+    /** Bytes already in a {@code .part} from an interrupted run; a part longer than the file is discarded. */
+    private static long resumePoint(Path part, RepoFile f) throws IOException {
         long have = sizeOf(part);
         if (have > f.size()) {
             Files.delete(part);
             return 0;
         }
+        return have;
+    }
+
+    /**
+     * Brings the part from {@code have} bytes to the whole file and verifies it. The bytes already there are
+     * hashed too, so a resumed file is checked as a whole.
+     */
+    private void completePart(RepoFile f, String commit, Path part, long have) throws IOException {
+        ContentHash hash = ContentHash.expectedFor(f);
         if (have > 0 && hash != null) {
             hashFile(part, hash);
         }
-        return have;
+        if (f.size() == 0) {
+            Files.write(part, new byte[0]);
+        }
+        progress(f, have, true);
+        long done = have < f.size() ? transfer(f, commit, part, have, hash) : have;
+        if (done != f.size()) {
+            throw new TransferInterruptedException(repoId, f.path(), done, f.size(), null);
+        }
+        verify(f, part, hash);
     }
 
     private long transfer(RepoFile f, String commit, Path part, long have, ContentHash hash) throws HubException {

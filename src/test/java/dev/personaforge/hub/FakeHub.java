@@ -80,6 +80,8 @@ final class FakeHub implements AutoCloseable {
     final AtomicInteger infoRequests = new AtomicInteger();
 
     volatile boolean redirectLfs;
+    /** When set, the model-info API answers with this status (a Hub outage, rate limiting). */
+    volatile int infoStatus;
     volatile boolean ignoreRange;
     final Set<String> corrupt = ConcurrentHashMap.newKeySet();
     /** One-shot: the next response for the file breaks off after this many bytes. */
@@ -156,6 +158,10 @@ final class FakeHub implements AutoCloseable {
 
     private void serveInfo(HttpExchange ex, String rest) throws IOException {
         infoRequests.incrementAndGet();
+        if (infoStatus != 0) {
+            send(ex, infoStatus, "{\"error\":\"Service temporarily unavailable\"}".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
         String[] parts = rest.split("/", 4);
         Repo repo = parts.length == 4 ? repos.get(parts[0] + "/" + parts[1]) : null;
         if (repo == null) {

@@ -136,6 +136,27 @@ class HubClientTest {
     }
 
     @Test
+    void otherStatusesAreReportedWithTheHubsOwnWords() {
+        TestModels.addTinyRepo(fake, "acme/tiny", new byte[10]);
+        fake.infoStatus = 503;
+
+        HubHttpException e = assertThrows(HubHttpException.class, () -> fake.client(null).info("acme/tiny", "main"));
+
+        assertEquals(503, e.status());
+        assertTrue(e.getMessage().contains("HTTP 503"), e.getMessage());
+        assertTrue(e.getMessage().contains("Service temporarily unavailable"), e.getMessage());
+        assertTrue(e.getMessage().contains("try again later"), e.getMessage());
+    }
+
+    @Test
+    void clientThatFollowsRedirectsItselfIsRefused() {
+        java.net.http.HttpClient following = java.net.http.HttpClient.newBuilder()
+                .followRedirects(java.net.http.HttpClient.Redirect.NORMAL).build();
+
+        assertThrows(IllegalArgumentException.class, () -> new HubClient(fake.endpoint(), null, following));
+    }
+
+    @Test
     void environmentChoosesEndpointAndToken() {
         HubClient defaults = HubClient.fromEnvironment(Map.of());
         assertEquals(HubClient.DEFAULT_ENDPOINT, defaults.endpoint());

@@ -130,6 +130,19 @@ class ModelDownloaderTest {
     }
 
     @Test
+    void partFromAnOlderCommitIsDownloadedAgainFromTheStart() throws Exception {
+        TestModels.addTinyRepo(fake, ID, weights);
+        Path dir = Files.createDirectories(models.resolve("acme/tiny"));
+        Files.write(dir.resolve("model.safetensors.part"), new byte[1000]);
+
+        downloader(null).download(ID, null).await();
+
+        assertEquals(List.of("model.safetensors bytes=1000-", "model.safetensors none"), fake.ranges.stream()
+                .filter(r -> r.startsWith("model.safetensors")).toList());
+        assertArrayEquals(weights, Files.readAllBytes(dir.resolve("model.safetensors")));
+    }
+
+    @Test
     void hashMismatchNamesTheFileAndLeavesNothingCorrupt() throws Exception {
         TestModels.addTinyRepo(fake, ID, weights);
         fake.corrupt.add("model.safetensors");
