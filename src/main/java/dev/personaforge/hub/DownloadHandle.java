@@ -34,9 +34,13 @@ public final class DownloadHandle {
         return repoId;
     }
 
-    /** Completes with the install marker, or exceptionally with a {@link HubException}. */
+    /**
+     * Completes with the install marker, or exceptionally with a {@link HubException}. Each call returns a
+     * dependent copy, so one sharer completing or cancelling it can't affect the others; use {@link #cancel()}
+     * to stop the download.
+     */
     public CompletableFuture<InstallMarker> result() {
-        return result;
+        return result.copy();
     }
 
     /** Waits for the download and returns its marker, rethrowing its {@link HubException} as is. */

@@ -187,8 +187,8 @@ class ModelDownloaderTest {
         assertSame(first, downloader.inFlight(ID).orElseThrow());
         fake.gate.countDown();
 
-        first.await();
-        second.await();
+        InstallMarker marker = first.await();
+        assertEquals(marker, second.result().get(10, TimeUnit.SECONDS));
 
         for (String file : List.of("config.json", "tokenizer.json", "model.safetensors")) {
             assertEquals(1, fake.requestsFor(file), file);
