@@ -105,13 +105,15 @@ class ModelDownloaderTest {
                 () -> downloader.download(ID, null).await());
         assertTrue(e.getMessage().contains("model.safetensors"), e.getMessage());
         Path part = models.resolve("acme/tiny/model.safetensors.part");
-        assertEquals(50_000L, Files.size(part));
+        // The server sent 50,000 bytes; the socket may lose a tail of them as it breaks, never more.
+        long kept = Files.size(part);
+        assertTrue(kept > 0 && kept <= 50_000L, "part holds " + kept + " bytes");
         assertTrue(downloader.installed(ID).isEmpty());
 
         downloader.download(ID, null).await();
 
-        assertTrue(fake.ranges.contains("model.safetensors bytes=50000-"), fake.ranges.toString());
-        assertEquals(weights.length, fake.served("model.safetensors"), "each byte was sent once");
+        assertTrue(fake.ranges.contains("model.safetensors bytes=" + kept + "-"), fake.ranges.toString());
+        assertEquals(50_000L + weights.length - kept, fake.served("model.safetensors"), "only the rest was sent again");
         assertArrayEquals(weights, Files.readAllBytes(models.resolve("acme/tiny/model.safetensors")));
         assertFalse(Files.exists(part));
     }
