@@ -14,6 +14,13 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * Downloads the files the engine needs of a Hub model into {@code <modelsDir>/<owner>/<name>/}, verified and
  * resumable, sharing one download among everyone who asks for the same model at the same time.
+ *
+ * <p>Fetched: {@code config.json}, {@code generation_config.json}, {@code tokenizer.json},
+ * {@code tokenizer_config.json}, {@code special_tokens_map.json}, {@code chat_template.jinja}, {@code README.md},
+ * {@code USE_POLICY.md}, {@code LICENSE*} when present, and {@code model.safetensors} or the index with all its
+ * shards. Each file goes to {@code <name>.part}, is checked against the size and hash the Hub reports and is
+ * then renamed; the {@code .complete} marker comes last. Progress is published at the start and end of every
+ * file and at most every 200 ms in between.
  */
 public final class ModelDownloader {
 
