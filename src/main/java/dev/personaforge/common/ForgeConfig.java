@@ -15,6 +15,17 @@ public interface ForgeConfig {
 
     Dataset dataset();
 
+    Hub hub();
+
+    /** Where base models are downloaded from. */
+    interface Hub {
+        /** The Hub's address; defaults to HF_ENDPOINT, else https://huggingface.co. */
+        java.util.Optional<String> endpoint();
+
+        /** Access token for gated or private models; defaults to HF_TOKEN. */
+        java.util.Optional<String> token();
+    }
+
     /** Limits and thresholds for training pairs and imports. */
     interface Dataset {
         /** Largest accepted prompt or completion, in characters (the database columns hold 20,000). */

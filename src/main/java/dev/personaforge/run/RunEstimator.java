@@ -1,6 +1,7 @@
 package dev.personaforge.run;
 
 import dev.personaforge.basemodel.BaseModelRegistry;
+import dev.personaforge.basemodel.LoraSize;
 import dev.personaforge.dataset.TokenizerLookup;
 import dev.personaforge.model.LlamaConfig;
 import dev.personaforge.persona.Persona;
@@ -84,7 +85,7 @@ public class RunEstimator {
                     null, notes);
         }
         long total = config.parameterCount();
-        long trainable = s.fullFineTune() ? total : loraParameters(config, s);
+        long trainable = s.fullFineTune() ? total : LoraSize.parameters(config, s.loraRank(), s.targetModules());
         Long seconds = null;
         if (tokens != null) {
             double flopsPerToken = (s.fullFineTune() ? 6.0 : 4.0) * total;
@@ -101,25 +102,5 @@ public class RunEstimator {
         }
         return new RunEstimate(train, validation, tokens, stepsPerEpoch, totalSteps, trainable, total, seconds,
                 memory.requiredBytes(), memory.availableBytes(), memory.fits(), notes);
-    }
-
-    /** Values in the LoRA A and B matrices of the chosen modules over all layers. */
-    static long loraParameters(LlamaConfig c, RunSettings s) {
-        long h = c.hiddenSize();
-        long q = (long) c.numAttentionHeads() * c.headDim();
-        long kv = (long) c.numKeyValueHeads() * c.headDim();
-        long inter = c.intermediateSize();
-        long perLayer = 0;
-        for (String module : s.targetModules()) {
-            perLayer += switch (module) {
-                case "q_proj" -> h + q;
-                case "k_proj", "v_proj" -> h + kv;
-                case "o_proj" -> q + h;
-                case "gate_proj", "up_proj" -> h + inter;
-                case "down_proj" -> inter + h;
-                default -> 0;
-            };
-        }
-        return perLayer * s.loraRank() * c.numHiddenLayers();
     }
 }
