@@ -1,5 +1,6 @@
 // Progressive enhancement of the server-rendered pages: every form works without this file.
 import { enableInlineEditing } from './inline-edit.js';
+import { enableChat } from './chat.js';
 
 function enableConfirmations(root) {
   root.querySelectorAll('form[data-confirm]').forEach((form) => {
@@ -43,4 +44,5 @@ document.addEventListener('DOMContentLoaded', () => {
   enableSelectAll(document);
   enableAutoSubmit(document);
   enableInlineEditing(document);
+  enableChat(document);
 });

@@ -10,13 +10,45 @@ import org.junit.jupiter.api.Assumptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 /** The real tiny test model and adapters that visibly change it, for the chat tests. */
 final class ChatFixtures {
 
+    /** Run ids far above any a real run gets, so the test directories never collide with training runs. */
+    private static final AtomicLong RUN_IDS = new AtomicLong(9_000_000_000L + System.nanoTime() % 1_000_000L * 1000);
+    private static final List<Path> CREATED = new ArrayList<>();
+
     private ChatFixtures() {
+    }
+
+    /** Writes a run with a fresh id for the persona (see {@link #writeRun}) and returns the id. */
+    static long newRun(Path dataDir, long personaId, String baseModel) throws IOException {
+        long runId = RUN_IDS.incrementAndGet();
+        Path adapter = writeRun(dataDir, runId, personaId, baseModel, "Run #" + runId + " · test");
+        synchronized (CREATED) {
+            CREATED.add(adapter.getParent());
+        }
+        return runId;
+    }
+
+    /** Deletes the run directories the tests wrote. */
+    static void deleteRuns() throws IOException {
+        synchronized (CREATED) {
+            for (Path run : CREATED) {
+                try (Stream<Path> files = Files.walk(run)) {
+                    for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+            CREATED.clear();
+        }
     }
 
     /** The stories260k directory; skips the calling test with a clear message when it is absent. */

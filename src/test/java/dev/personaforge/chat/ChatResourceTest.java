@@ -25,15 +25,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
@@ -48,10 +45,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The chat API end to end on the real tiny stories260k model: streaming, errors, concurrency, stop, memory. */
 @QuarkusTest
 class ChatResourceTest {
-
-    /** Run ids far above anything the tests of training runs create, so the directories never collide. */
-    private static final AtomicLong RUN_IDS = new AtomicLong(9_000_000_000L + System.nanoTime() % 1_000_000L * 1000);
-    private static final List<Path> CREATED_RUNS = new ArrayList<>();
 
     @Inject
     ForgeConfig config;
@@ -71,13 +64,7 @@ class ChatResourceTest {
 
     @AfterAll
     static void removeRuns() throws IOException {
-        for (Path run : CREATED_RUNS) {
-            try (Stream<Path> files = Files.walk(run)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+        ChatFixtures.deleteRuns();
     }
 
     private long persona(String baseModel) {
@@ -88,10 +75,7 @@ class ChatResourceTest {
     }
 
     private long run(long personaId, String baseModel) throws IOException {
-        long runId = RUN_IDS.incrementAndGet();
-        Path adapter = ChatFixtures.writeRun(config.dataDir(), runId, personaId, baseModel, "Run #" + runId + " · test");
-        CREATED_RUNS.add(adapter.getParent());
-        return runId;
+        return ChatFixtures.newRun(config.dataDir(), personaId, baseModel);
     }
 
     private String session(long personaId, List<Long> runIds) {
