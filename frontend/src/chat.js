@@ -160,8 +160,13 @@ function setupChat(form) {
     });
   }
 
+  // Regenerating moves the shared seed on by one, as the server does, so a sampled reply comes out different.
   function regenerate() {
     if (busy) return;
+    const seed = form.querySelector('[name=seed]');
+    if (seed && seed.value.trim() !== '' && Number.isInteger(Number(seed.value))) {
+      seed.value = String(Number(seed.value) + 1);
+    }
     const removed = columns.map((col) => {
       const last = logOf(col).lastElementChild;
       if (last && last.classList.contains('assistant')) {

@@ -74,7 +74,7 @@ public class ChatPageResource {
                 case "stop" -> session.stop();
                 case "clear" -> session.clear();
                 case "regenerate" -> {
-                    sessions.configure(session, settings(systemPrompt, temperature, topP, maxTokens, seed));
+                    sessions.configureForRegenerate(session, settings(systemPrompt, temperature, topP, maxTokens, seed));
                     awaitTurn(turns.regenerate(session));
                 }
                 default -> {

@@ -93,10 +93,12 @@ public class ChatResource {
     @Path("sessions/{id}/regenerate")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Blocking
-    @Operation(summary = "Answer the last message again in every column (server-sent events)")
+    @Operation(summary = "Answer the last message again in every column (server-sent events)",
+            description = "Optional body: settings as for PUT settings. Without a new seed the seed moves on by one, "
+                    + "so a sampled reply changes.")
     public Multi<OutboundSseEvent> regenerate(@PathParam("id") String id, ChatRequests.Settings body, @Context Sse sse) {
         ChatSession session = sessions.get(id);
-        sessions.configure(session, body);
+        sessions.configureForRegenerate(session, body);
         return stream(turns.regenerate(session), sse);
     }
 

@@ -109,6 +109,18 @@ public class ChatSessionService {
         session.configure(merged, prompt);
     }
 
+    /**
+     * Settings for answering the last message again: as {@link #configure}, and when no other seed is given the
+     * seed moves on by one, so a sampled reply comes out different instead of repeating itself.
+     */
+    public void configureForRegenerate(ChatSession session, ChatRequests.Settings settings) {
+        ChatRequests.Settings given = settings == null ? new ChatRequests.Settings(null, null, null, null, null) : settings;
+        long current = session.settings().seed();
+        Long seed = given.seed() == null || given.seed() == current ? Long.valueOf(current + 1) : given.seed();
+        configure(session, new ChatRequests.Settings(given.temperature(), given.topP(), given.maxTokens(), seed,
+                given.systemPrompt()));
+    }
+
     /** The chat with this id when it exists and belongs to the persona. */
     public Optional<ChatSession> find(String id, long personaId) {
         return Optional.ofNullable(id == null ? null : sessions.get(id)).filter(s -> s.personaId() == personaId);

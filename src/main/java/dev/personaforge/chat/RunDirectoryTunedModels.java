@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.personaforge.common.ForgeConfig;
 import dev.personaforge.model.LoraAdapter;
+import io.quarkus.arc.DefaultBean;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -23,8 +24,10 @@ import java.util.stream.Stream;
  * {@code {"personaId": 3, "label": "Run #12 · 3 epochs · val loss 1.23", "baseModel": "owner/name"}}
  * ({@code run.json} may also sit one level up, in {@code runs/<runId>/}).
  * Reading the files on every call keeps the chat in step with runs that finish while the app is running.
+ * A default bean: another {@link TunedModelSource} (one backed by the runs database, say) replaces it.
  */
 @ApplicationScoped
+@DefaultBean
 public class RunDirectoryTunedModels implements TunedModelSource {
 
     static final String RUN_FILE = "run.json";

@@ -5,6 +5,7 @@ import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.LocatorAssertions;
 import dev.personaforge.common.ForgeConfig;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -85,8 +86,10 @@ class ChatBrowserTest {
         Locator tuned = page.locator("[data-column='1']");
         assertThat(base.locator(".bubble.user")).hasText("안녕! 고양이 이야기를 해 줘.");
         assertThat(tuned.locator(".bubble.user")).hasText("안녕! 고양이 이야기를 해 줘.");
-        assertThat(base.locator("[data-status]")).containsText("tokens");
-        assertThat(tuned.locator("[data-status]")).containsText("tokens");
+        // Generous: the machine may be busy training, and loading the model comes first.
+        LocatorAssertions.ContainsTextOptions patient = new LocatorAssertions.ContainsTextOptions().setTimeout(60_000);
+        assertThat(base.locator("[data-status]")).containsText("tokens", patient);
+        assertThat(tuned.locator("[data-status]")).containsText("tokens", patient);
         assertThat(base.locator(".bubble.assistant:not(.pending)")).hasCount(1);
         assertThat(page.locator("[data-chat-error]")).isHidden();
         assertEquals("", page.locator("#message").inputValue(), "the box is emptied after sending");

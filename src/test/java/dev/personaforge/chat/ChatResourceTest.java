@@ -184,6 +184,10 @@ class ChatResourceTest {
         SseEvents events = SseEvents.parse(regenerated);
         events.done(0);
         assertEquals(2, sessions.get(id).columns().get(0).history().size(), "the old reply is replaced, not added");
+        assertEquals(5, sessions.get(id).settings().seed(), "a seed given with regenerate is used");
+        SseEvents.parse(given().contentType(ContentType.JSON).body("{}")
+                .post("/api/chat/sessions/" + id + "/regenerate").then().statusCode(200).extract().asString()).done(0);
+        assertEquals(6, sessions.get(id).settings().seed(), "without one the seed moves on, so sampling differs");
 
         given().contentType(ContentType.JSON).body("{}").post("/api/chat/sessions/" + id + "/clear")
                 .then().statusCode(200).body("columns[0].messages.size()", equalTo(0))
