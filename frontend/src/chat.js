@@ -204,6 +204,12 @@ function setupChat(form) {
       send();
     }
   });
+  // Keep the session in the address so reloading the page shows the same conversation.
+  const here = new URL(window.location.href);
+  if (here.searchParams.get('session') !== form.dataset.session) {
+    here.searchParams.set('session', form.dataset.session);
+    window.history.replaceState(null, '', here);
+  }
   scroll();
 }
 

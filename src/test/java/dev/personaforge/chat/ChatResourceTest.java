@@ -153,25 +153,32 @@ class ChatResourceTest {
         SseEvents first = send(id, message("Who is Lily?", 8));
         SseEvents second = send(id, message("And her dog?", 8));
 
-        ChatSession session = sessions.get(id);
-        for (ChatColumn column : session.columns()) {
-            List<ChatMessage> history = column.history();
-            assertEquals(4, history.size(), "user, reply, user, reply");
-            assertEquals("Who is Lily?", ((UserMessage) history.get(0)).singleText());
-            assertEquals(first.done(column.index()).data().get("text").asText(), ((AiMessage) history.get(1)).text());
-            assertEquals("And her dog?", ((UserMessage) history.get(2)).singleText());
-            assertEquals(second.done(column.index()).data().get("text").asText(), ((AiMessage) history.get(3)).text());
-
-            List<ChatMessage> secondPrompt = column.memory().messages().subList(0, 4);
-            String rendered = LanguageModelHolder.render(model, secondPrompt);
-            assertTrue(rendered.contains("User: Who is Lily?\nAssistant: " + ((AiMessage) history.get(1)).text()),
-                    "second turn's prompt holds the first exchange: " + rendered);
-            assertTrue(second.done(column.index()).data().get("promptTokens").asInt()
-                    > first.done(column.index()).data().get("promptTokens").asInt() + 3);
+        try (LanguageModel lm = LanguageModel.load(model)) {
+            for (ChatColumn column : sessions.get(id).columns()) {
+                checkTwoTurns(lm, column, first, second);
+            }
         }
         given().get("/api/chat/sessions/" + id).then().statusCode(200)
                 .body("columns[1].messages.size()", equalTo(4))
                 .body("columns[1].messages[2].text", equalTo("And her dog?"));
+    }
+
+    /** The column remembers both exchanges, and the second prompt (memory up to the second message) holds the first. */
+    private static void checkTwoTurns(LanguageModel lm, ChatColumn column, SseEvents first, SseEvents second) {
+        List<ChatMessage> history = column.history();
+        String firstReply = first.done(column.index()).data().get("text").asText();
+        assertEquals(4, history.size(), "user, reply, user, reply");
+        assertEquals("Who is Lily?", ((UserMessage) history.get(0)).singleText());
+        assertEquals(firstReply, ((AiMessage) history.get(1)).text());
+        assertEquals("And her dog?", ((UserMessage) history.get(2)).singleText());
+        assertEquals(second.done(column.index()).data().get("text").asText(), ((AiMessage) history.get(3)).text());
+
+        List<ChatMessage> secondPrompt = column.memory().messages().subList(0, 4);
+        String rendered = lm.chatTemplate().render(Messages.toEngine(secondPrompt), true);
+        assertTrue(rendered.contains("User: Who is Lily?\nAssistant: " + firstReply),
+                "second turn's prompt holds the first exchange: " + rendered);
+        assertTrue(second.done(column.index()).data().get("promptTokens").asInt()
+                > first.done(column.index()).data().get("promptTokens").asInt() + 3, "the second prompt is longer");
     }
 
     @Test
@@ -308,14 +315,5 @@ class ChatResourceTest {
         assertFalse(sessions.get(id).generating(), "the chat is free again");
         given().contentType(ContentType.JSON).body("{}").post("/api/chat/sessions/" + id + "/stop")
                 .then().statusCode(200).body("stopped", equalTo(false));
-    }
-
-    /** Renders LangChain4j messages with the model's chat template, as the generator does. */
-    static final class LanguageModelHolder {
-        static String render(Path dir, List<ChatMessage> messages) throws IOException {
-            try (LanguageModel lm = LanguageModel.load(dir)) {
-                return lm.chatTemplate().render(Messages.toEngine(messages), true);
-            }
-        }
     }
 }
