@@ -1,6 +1,7 @@
 // Progressive enhancement of the server-rendered pages: every form works without this file.
 import { enableInlineEditing } from './inline-edit.js';
 import { enableRuns } from './runs.js';
+import { enableChat } from './chat.js';
 
 function enableConfirmations(root) {
   root.querySelectorAll('form[data-confirm]').forEach((form) => {
@@ -45,4 +46,5 @@ document.addEventListener('DOMContentLoaded', () => {
   enableAutoSubmit(document);
   enableInlineEditing(document);
   enableRuns(document);
+  enableChat(document);
 });
