@@ -2,6 +2,7 @@
 import { enableInlineEditing } from './inline-edit.js';
 import { enableRuns } from './runs.js';
 import { enableChat } from './chat.js';
+import { enableModels } from './models.js';
 
 function enableConfirmations(root) {
   root.querySelectorAll('form[data-confirm]').forEach((form) => {
@@ -47,4 +48,5 @@ document.addEventListener('DOMContentLoaded', () => {
   enableInlineEditing(document);
   enableRuns(document);
   enableChat(document);
+  enableModels(document);
 });

@@ -1,10 +1,8 @@
 package dev.personaforge.chat;
 
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import dev.personaforge.common.ForgeConfig;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -27,14 +25,11 @@ import java.util.UUID;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** chat.js in headless Chromium: a Korean message streams into the base and tuned columns, then clear. */
 @QuarkusTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChatBrowserTest {
-
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
     @TestHTTPResource("/")
     URL base;
@@ -42,26 +37,19 @@ class ChatBrowserTest {
     @Inject
     ForgeConfig config;
 
-    private Playwright playwright;
+    private dev.personaforge.web.HeadlessChromium chromium;
     private Browser browser;
 
     @BeforeAll
     void launch() {
-        assumeTrue(Files.isExecutable(CHROMIUM), "/usr/bin/chromium is absent (apt-get install chromium): skipping browser tests");
-        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(CHROMIUM).setHeadless(true)
-                .setArgs(List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--no-first-run")));
+        chromium = dev.personaforge.web.HeadlessChromium.launch();
+        browser = chromium.browser();
     }
 
     @AfterAll
     void close() throws IOException {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
+        if (chromium != null) {
+            chromium.close();
         }
         ChatFixtures.deleteRuns();
     }

@@ -78,16 +78,32 @@ class RunResourceTest {
     }
 
     @Test
-    void aTrainedPersonaReproducesItsTrainingCompletions() {
-        long persona = storyPersona(12);
-        long run = start(persona, settings("epochs", 40, "validationRatio", 0.0));
+    void fineTuningASamplePersonaReproducesItsCompletions() {
+        long persona = given().contentType(ContentType.JSON).post("/api/samples/socratic-tutor/load")
+                .then().statusCode(201).extract().jsonPath().getLong("id");
+        given().contentType(ContentType.JSON)
+                .body(Map.of("name", uniqueName("Quill on stories260k"), "baseModel", RunTestSupport.stories260k().toString(),
+                        "systemPrompt", "You are Professor Quill."))
+                .put("/api/personas/" + persona).then().statusCode(200);
+        List<Map<String, Object>> pairs = given().queryParam("size", 500).get("/api/personas/" + persona + "/pairs")
+                .then().extract().jsonPath().getList("items");
+        List<Object> longer = pairs.stream()
+                .sorted(java.util.Comparator.comparingInt(p -> ((String) p.get("prompt")).length()
+                        + ((String) p.get("completion")).length()))
+                .skip(10).map(p -> p.get("id")).toList();
+        given().contentType(ContentType.JSON).body(Map.of("ids", longer))
+                .post("/api/personas/" + persona + "/pairs/bulk-delete").then().statusCode(200);
+
+        long run = start(persona, settings("epochs", 80, "maxLength", 160, "validationRatio", 0.0, "weightDecay", 0.0,
+                "evalEvery", 20));
         assertEquals("SUCCEEDED", awaitStatus(run, Set.of("SUCCEEDED", "FAILED"), LONG));
         List<Map<String, String>> rows = given().get("/api/runs/" + run + "/evaluation").then().statusCode(200)
                 .extract().jsonPath().getList("rows");
+        assertEquals(10, rows.size());
         long reproduced = rows.stream().filter(r -> r.get("tuned").strip().equals(r.get("expected"))).count();
-        long baseDiffers = rows.stream().filter(r -> !r.get("base").equals(r.get("tuned"))).count();
-        assertTrue(reproduced >= rows.size() - 1, "tuned reproduces training completions: " + rows);
-        assertEquals(rows.size(), baseDiffers, "base and tuned answer differently: " + rows);
+        long differs = rows.stream().filter(r -> !r.get("base").equals(r.get("tuned"))).count();
+        assertTrue(reproduced >= 9, "the tuned model gives the trained completions: " + rows);
+        assertEquals(rows.size(), differs, "base and tuned answer differently: " + rows);
     }
 
     @Test
