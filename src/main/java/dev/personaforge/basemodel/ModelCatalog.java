@@ -155,7 +155,7 @@ public class ModelCatalog {
             return Multi.createFrom().item(now);
         }
         BroadcastProcessor<DownloadView> stream = streams.computeIfAbsent(key(model), k -> BroadcastProcessor.create());
-        return Multi.createBy().concatenating().streams(Multi.createFrom().item(now), stream);
+        return Multi.createBy().concatenating().streams(Multi.createFrom().item(now), stream.onOverflow().drop());
     }
 
     private void update(String key, DownloadView view) {

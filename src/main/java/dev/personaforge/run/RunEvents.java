@@ -29,14 +29,15 @@ public class RunEvents {
 
     /**
      * What happened so far followed by what happens next, until the run ends. A browser may see a step twice
-     * at the seam between the two; the page keys its curve by step.
+     * at the seam between the two; the page keys its curve by step. Events wait in a buffer for a slow reader
+     * rather than failing the stream.
      */
     public Multi<RunEvent> follow(long runId, List<RunEvent> history, boolean finished) {
         Multi<RunEvent> past = Multi.createFrom().iterable(history);
         if (finished) {
             return past;
         }
-        Multi<RunEvent> live = stream(runId);
+        Multi<RunEvent> live = stream(runId).onOverflow().buffer(10_000);
         return Multi.createBy().concatenating().streams(past, live);
     }
 }

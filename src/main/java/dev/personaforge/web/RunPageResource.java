@@ -1,8 +1,6 @@
 package dev.personaforge.web;
 
 import dev.personaforge.common.NotFoundException;
-import dev.personaforge.common.ValidationException;
-import dev.personaforge.dataset.PairQuery;
 import dev.personaforge.persona.Persona;
 import dev.personaforge.persona.PersonaService;
 import dev.personaforge.run.RunEvaluation;
@@ -14,8 +12,6 @@ import dev.personaforge.run.TrainingRun;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.BeanParam;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -24,13 +20,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.jboss.resteasy.reactive.RestForm;
 
 import java.io.IOException;
 import java.util.List;
 
-/** Pages for fine-tuning: start a run from the persona page, watch it, see what it learned, compare two runs. */
-@Path("/")
+/** The run page: watch a run, see what it learned, cancel or restart it. */
+@Path("/runs")
 @Produces(MediaType.TEXT_HTML)
 public class RunPageResource {
 
@@ -38,9 +33,6 @@ public class RunPageResource {
     static class Templates {
         static native TemplateInstance run(Persona persona, RunView run, List<RunMetric> metrics, List<RunLog> logs,
                                            RunEvaluation evaluation, String notice);
-
-        static native TemplateInstance compare(Persona persona, RunView a, RunView b, List<RunMetric> metricsA,
-                                               List<RunMetric> metricsB);
     }
 
     @Inject
@@ -49,33 +41,8 @@ public class RunPageResource {
     @Inject
     PersonaService personas;
 
-    @Inject
-    PersonaPageResource personaPages;
-
-    @Inject
-    TrainingPanels trainingPanels;
-
-    /** "Estimate" shows the persona page with the estimate for these settings; "Run fine-tuning" starts the run. */
-    @POST
-    @Path("personas/{id}/runs")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response startOrEstimate(@PathParam("id") long id, @BeanParam RunForm form, @RestForm String action) {
-        Persona persona = personas.get(id);
-        try {
-            if ("start".equals(action)) {
-                TrainingRun run = runs.create(id, form.toSettings());
-                return PersonaPageResource.seeOther("/runs/" + run.id + "?notice=started");
-            }
-            return Response.ok(personaPages.page(persona, new PairQuery(null, null, null, 0, 0), null, null,
-                    PairForm.empty(), null, trainingPanels.with(persona, form, null))).build();
-        } catch (ValidationException e) {
-            return Response.status(400).entity(personaPages.page(persona, new PairQuery(null, null, null, 0, 0), null,
-                    null, PairForm.empty(), null, trainingPanels.with(persona, form, e))).build();
-        }
-    }
-
     @GET
-    @Path("runs/{id}")
+    @Path("{id}")
     public TemplateInstance run(@PathParam("id") long id, @QueryParam("notice") String notice) throws IOException {
         TrainingRun run = runs.get(id);
         RunEvaluation evaluation = null;
@@ -96,31 +63,16 @@ public class RunPageResource {
     }
 
     @POST
-    @Path("runs/{id}/cancel")
+    @Path("{id}/cancel")
     public Response cancel(@PathParam("id") long id) {
         runs.cancel(id);
         return PersonaPageResource.seeOther("/runs/" + id + "?notice=cancel");
     }
 
     @POST
-    @Path("runs/{id}/restart")
+    @Path("{id}/restart")
     public Response restart(@PathParam("id") long id) {
         runs.restart(id);
         return PersonaPageResource.seeOther("/runs/" + id + "?notice=restarted");
-    }
-
-    @GET
-    @Path("personas/{id}/runs/compare")
-    public TemplateInstance compare(@PathParam("id") long id, @QueryParam("run") List<Long> selected) {
-        Persona persona = personas.get(id);
-        if (selected == null || selected.size() != 2) {
-            throw ValidationException.of("run", "choose exactly two runs to compare");
-        }
-        TrainingRun a = runs.get(selected.get(0));
-        TrainingRun b = runs.get(selected.get(1));
-        if (!a.personaId.equals(id) || !b.personaId.equals(id)) {
-            throw new NotFoundException("Both runs must belong to persona " + id + ".");
-        }
-        return Templates.compare(persona, runs.view(a), runs.view(b), runs.metrics(a.id), runs.metrics(b.id));
     }
 }

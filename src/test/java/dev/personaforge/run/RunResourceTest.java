@@ -132,6 +132,42 @@ class RunResourceTest {
     }
 
     @Test
+    void chatAnswersWhileARunTrainsOnTheSameBaseModelAndTheRunKeepsGoing() {
+        long persona = storyPersona(12);
+        long run = start(persona, settings("epochs", 100));
+        awaitStatus(run, Set.of("RUNNING"), LONG);
+        long deadline = System.nanoTime() + LONG.toNanos();
+        while (given().get("/api/runs/" + run).jsonPath().getInt("step") < 1 && System.nanoTime() < deadline) {
+            pause();
+        }
+        int stepBefore = given().get("/api/runs/" + run).jsonPath().getInt("step");
+        String session = given().contentType(ContentType.JSON).body(Map.of("personaId", persona, "runIds", List.of()))
+                .post("/api/chat/sessions").then().log().ifValidationFails().statusCode(201)
+                .extract().jsonPath().getString("id");
+        String stream = given().contentType(ContentType.JSON).accept("text/event-stream")
+                .body(Map.of("message", "Tell me about the cat.", "maxTokens", 8, "temperature", 0))
+                .post("/api/chat/sessions/" + session + "/messages").then().statusCode(200).extract().asString();
+        assertTrue(stream.contains("\"token\"") || stream.contains("event:token") || stream.contains("\"done\""), stream);
+        assertTrue(stream.contains("done"), "the chat finished while the run trains: " + stream);
+        assertEquals("RUNNING", status(run));
+        long until = System.nanoTime() + LONG.toNanos();
+        while (given().get("/api/runs/" + run).jsonPath().getInt("step") <= stepBefore && System.nanoTime() < until) {
+            pause();
+        }
+        assertTrue(given().get("/api/runs/" + run).jsonPath().getInt("step") > stepBefore, "training progressed");
+        given().contentType(ContentType.JSON).post("/api/runs/" + run + "/cancel").then().statusCode(200);
+        assertEquals("CANCELLED", awaitStatus(run, Set.of("CANCELLED", "SUCCEEDED", "FAILED"), LONG));
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void badHyperparametersAreRejectedNamingEachField() {
         long persona = storyPersona(12);
         given().contentType(ContentType.JSON)

@@ -59,8 +59,9 @@ class FineTuneFlowBrowserTest {
         page.navigate(base.toString());
         page.locator("article[data-sample=brightline-support] button").click();
         assertThat(page.locator(".notice")).containsText("Sample persona loaded");
-        page.getByText("Edit", new Page.GetByTextOptions().setExact(true)).click();
+        page.locator(".persona-head a[href$='/edit']").click();
         page.locator("#baseModel").fill(model.toString());
+        page.locator("#systemPrompt").fill("You are a calm Brightline support agent.");
         page.getByText("Save changes").click();
         assertThat(page.locator(".persona-meta")).containsText("stories260k");
 
@@ -68,7 +69,7 @@ class FineTuneFlowBrowserTest {
         page.locator("#method").selectOption("lora");
         page.locator("#epochs").fill("2");
         page.locator("#learningRate").fill("0.005");
-        page.locator("#maxLength").fill("96");
+        page.locator("#maxLength").fill("192");
         page.locator("#batchSize").fill("16");
         assertThat(page.locator("[data-estimate=steps]")).containsText("in all");
         page.locator("#run-button").click();
