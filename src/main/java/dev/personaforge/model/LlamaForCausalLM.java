@@ -230,11 +230,27 @@ public final class LlamaForCausalLM implements AutoCloseable {
      */
     NDArray hiddenStates(NDArray inputIds, boolean[][] attentionMask, KvCache cache, LoraRouting lora, boolean training) {
         ForwardContext ctx = context(inputIds, attentionMask, cache, lora, training);
+        NDManager scope = inputIds.getManager();
         NDArray x = Torch.embedding(inputIds, embedTokens); // (B, T, H)
         for (LlamaDecoderLayer layer : layers) {
-            x = layer.forward(x, ctx); // (B, T, H)
+            x = forwardLayer(layer, x, ctx, scope); // (B, T, H)
         }
         return norm.forward(x); // (B, T, H)
+    }
+
+    /**
+     * Runs one layer with its intermediates in a sub-manager that is closed right after, so a deep
+     * forward holds one layer's temporaries at a time (autograd keeps what backward needs alive
+     * natively); the input and output stay in {@code scope}.
+     */
+    private static NDArray forwardLayer(LlamaDecoderLayer layer, NDArray x, ForwardContext ctx, NDManager scope) {
+        try (NDManager layerScope = scope.newSubManager()) {
+            x.attach(layerScope);
+            NDArray out = layer.forward(x, ctx); // (B, T, H)
+            x.attach(scope);
+            out.attach(scope);
+            return out;
+        }
     }
 
     /** RoPE tables and additive attention mask for one call, created in the manager of {@code inputIds}. */
@@ -302,14 +318,8 @@ public final class LlamaForCausalLM implements AutoCloseable {
             NDArray[] inputs = new NDArray[n + 1];
             inputs[0] = Torch.embedding(inputIds, embedTokens); // (B, T, H)
             for (int i = 0; i < n; i++) {
-                try (NDManager layerScope = scope.newSubManager()) {
-                    inputs[i].attach(layerScope);
-                    Torch.seed(dropoutSeed + i);
-                    NDArray out = layers.get(i).forward(inputs[i], ctx); // (B, T, H)
-                    inputs[i].attach(scope);
-                    out.attach(scope);
-                    inputs[i + 1] = out;
-                }
+                Torch.seed(dropoutSeed + i);
+                inputs[i + 1] = forwardLayer(layers.get(i), inputs[i], ctx, scope); // (B, T, H)
             }
 
             NDArray last = inputs[n];
@@ -381,8 +391,9 @@ public final class LlamaForCausalLM implements AutoCloseable {
                         }
                         Torch.setGradMode(true);
                         Torch.seed(dropoutSeed + i);
-                        NDArray out = layers.get(i).forward(x, ctx); // (B, T, H), with a graph
-                        out.attach(layerScope);
+                        x.attach(layerScope);
+                        NDArray out = layers.get(i).forward(x, ctx); // (B, T, H), with a graph; temporaries in layerScope
+                        x.attach(scope);
                         Torch.backward(out, grad);
                         Torch.setGradMode(false);
                         grad.close();
