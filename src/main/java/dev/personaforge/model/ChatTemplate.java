@@ -54,8 +54,11 @@ public final class ChatTemplate {
                 new ELFunctionDefinition("", "raise_exception", ChatTemplate.class, "raiseException", String.class));
     }
 
-    /** Called by templates through {@code raise_exception(msg)}. */
+    private static final ThreadLocal<String> RAISED = new ThreadLocal<>();
+
+    /** Called by templates through {@code raise_exception(msg)}; the render then fails with {@code msg}. */
     public static String raiseException(String message) {
+        RAISED.set(message);
         throw new IllegalArgumentException("chat template: " + message);
     }
 
@@ -80,7 +83,13 @@ public final class ChatTemplate {
         vars.put("add_generation_prompt", addGenerationPrompt);
         vars.put("bos_token", bosToken);
         vars.put("eos_token", eosToken);
+        RAISED.remove();
         RenderResult result = jinjava.renderForResult(source, vars);
+        String raised = RAISED.get();
+        RAISED.remove();
+        if (raised != null) {
+            throw new IllegalArgumentException("chat template: " + raised);
+        }
         if (!result.getErrors().isEmpty()) {
             var err = result.getErrors().get(0);
             if (err.getException() instanceof IllegalArgumentException iae) {

@@ -17,6 +17,11 @@ public record GenerationRequest(long[] promptIds, LoraAdapter adapter, SamplingP
         promptIds = promptIds.clone();
     }
 
+    /** The same request with another token budget. */
+    public GenerationRequest withMax(int maxNewTokens) {
+        return new GenerationRequest(promptIds, adapter, sampling.withMaxNewTokens(maxNewTokens));
+    }
+
     /** A chat turn: {@code messages} rendered with the model's chat template plus the assistant cue. */
     public static GenerationRequest chat(LanguageModel model, List<ChatMessage> messages, LoraAdapter adapter, SamplingParams sampling) {
         return new GenerationRequest(model.encodeChat(messages), adapter, sampling);

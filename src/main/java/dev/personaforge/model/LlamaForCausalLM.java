@@ -229,6 +229,32 @@ public final class LlamaForCausalLM implements AutoCloseable {
      * @return (B, T, H) hidden states after {@code model.norm}
      */
     NDArray hiddenStates(NDArray inputIds, boolean[][] attentionMask, KvCache cache, LoraRouting lora, boolean training) {
+        ForwardContext ctx = context(inputIds, attentionMask, cache, lora, training);
+        NDManager scope = inputIds.getManager();
+        NDArray x = Torch.embedding(inputIds, embedTokens); // (B, T, H)
+        for (LlamaDecoderLayer layer : layers) {
+            x = forwardLayer(layer, x, ctx, scope); // (B, T, H)
+        }
+        return norm.forward(x); // (B, T, H)
+    }
+
+    /**
+     * Runs one layer with its intermediates in a sub-manager that is closed right after, so a deep
+     * forward holds one layer's temporaries at a time (autograd keeps what backward needs alive
+     * natively); the input and output stay in {@code scope}.
+     */
+    private static NDArray forwardLayer(LlamaDecoderLayer layer, NDArray x, ForwardContext ctx, NDManager scope) {
+        try (NDManager layerScope = scope.newSubManager()) {
+            x.attach(layerScope);
+            NDArray out = layer.forward(x, ctx); // (B, T, H)
+            x.attach(scope);
+            out.attach(scope);
+            return out;
+        }
+    }
+
+    /** RoPE tables and additive attention mask for one call, created in the manager of {@code inputIds}. */
+    private ForwardContext context(NDArray inputIds, boolean[][] attentionMask, KvCache cache, LoraRouting lora, boolean training) {
         NDManager scope = inputIds.getManager();
         int b = (int) inputIds.getShape().get(0);
         int t = (int) inputIds.getShape().get(1);
@@ -258,12 +284,134 @@ public final class LlamaForCausalLM implements AutoCloseable {
         }
         NDArray[] cs = rotary.cosSin(positions, scope);
         NDArray maskArray = scope.create(mask, new Shape(b, 1, t, s)); // (B, 1, T, S)
-        ForwardContext ctx = new ForwardContext(cs[0], cs[1], maskArray, cache, lora, training);
-        NDArray x = Torch.embedding(inputIds, embedTokens); // (B, T, H)
-        for (LlamaDecoderLayer layer : layers) {
-            x = layer.forward(x, ctx); // (B, T, H)
+        return new ForwardContext(cs[0], cs[1], maskArray, cache, lora, training);
+    }
+
+    /** Mean loss over the labelled tokens of a batch and how many there were. */
+    public record LossResult(double loss, int tokens) {}
+
+    /**
+     * Computes the next-token loss of a batch and accumulates {@code lossScale * dLoss/dParam} into
+     * the {@code .grad} of every parameter that requires it, with per-layer activation checkpointing:
+     * the forward pass keeps only each layer's input, the loss is computed in chunks of positions,
+     * and each layer is recomputed with autograd during the backward sweep. Peak memory is one
+     * layer's activations plus one chunk of logits instead of the whole graph, for about one extra
+     * forward pass of compute. LoRA dropout draws the same masks in both passes because the torch
+     * generator is reseeded per layer from {@code dropoutSeed}.
+     *
+     * <p>Base weights must not require gradients (use the plain autograd path for full fine-tuning).
+     *
+     * @param inputIds (B, T) in the caller's scope manager
+     * @param labels (B, T) target ids, {@link Losses#IGNORE_INDEX} where no loss is taken
+     */
+    public LossResult checkpointedLossAndBackward(NDArray inputIds, boolean[][] attentionMask, long[][] labels,
+            AdapterBatch adapters, float lossScale, long dropoutSeed, int lossChunk) {
+        if (embedTokens.hasGradient()) {
+            throw new IllegalStateException("checkpointing supports adapter training only; base weights require gradients");
         }
-        return norm.forward(x); // (B, T, H)
+        NDManager scope = inputIds.getManager();
+        LoraRouting lora = adapters == null ? null : adapters.routing();
+        boolean previous = Torch.setGradMode(false);
+        try {
+            ForwardContext ctx = context(inputIds, attentionMask, null, lora, true);
+            int n = layers.size();
+            NDArray[] inputs = new NDArray[n + 1];
+            inputs[0] = Torch.embedding(inputIds, embedTokens); // (B, T, H)
+            for (int i = 0; i < n; i++) {
+                Torch.seed(dropoutSeed + i);
+                inputs[i + 1] = forwardLayer(layers.get(i), inputs[i], ctx, scope); // (B, T, H)
+            }
+
+            NDArray last = inputs[n];
+            last.setRequiresGradient(true);
+            NDArray hidden;
+            NDArray hiddenGrad;
+            try (NDManager headScope = scope.newSubManager()) {
+                NDArray normed = norm.forward(last); // (B, T, H), without a graph: grad mode is off
+                normed.attach(headScope);
+                normed.setRequiresGradient(true);
+                hidden = normed;
+                double lossSum = 0;
+                int total = 0;
+                for (long[] row : labels) {
+                    for (long l : row) {
+                        if (l != Losses.IGNORE_INDEX) {
+                            total++;
+                        }
+                    }
+                }
+                if (total == 0) {
+                    throw new IllegalArgumentException("no labelled positions in the batch");
+                }
+                int t = labels[0].length;
+                int seen = 0;
+                while (seen < total) {
+                    long[][] chunk = new long[labels.length][t];
+                    int taken = 0;
+                    int index = 0;
+                    for (int r = 0; r < labels.length; r++) {
+                        for (int j = 0; j < t; j++) {
+                            long l = labels[r][j];
+                            boolean in = l != Losses.IGNORE_INDEX && index >= seen && index < seen + lossChunk;
+                            if (l != Losses.IGNORE_INDEX) {
+                                index++;
+                            }
+                            chunk[r][j] = in ? l : Losses.IGNORE_INDEX;
+                            if (in) {
+                                taken++;
+                            }
+                        }
+                    }
+                    try (NDManager chunkScope = headScope.newSubManager()) {
+                        Torch.setGradMode(true);
+                        NDArray view = hidden.reshape(hidden.getShape());
+                        view.attach(chunkScope);
+                        Losses.Result r = Losses.crossEntropy(this, view, chunk, false);
+                        Torch.backward(r.loss().mul(lossScale * taken / (float) total));
+                        lossSum += r.loss().getFloat() * taken;
+                        Torch.setGradMode(false);
+                    }
+                    seen += taken;
+                }
+                hiddenGrad = hidden.getGradient(); // (B, T, H)
+                hiddenGrad.attach(scope);
+                Torch.setGradMode(true);
+                NDArray recomputed = norm.forward(last); // (B, T, H), now with a graph
+                Torch.backward(recomputed, hiddenGrad);
+                Torch.setGradMode(false);
+                NDArray grad = last.getGradient();
+                grad.attach(scope);
+                last.setRequiresGradient(false);
+                for (int i = n - 1; i >= 0; i--) {
+                    try (NDManager layerScope = scope.newSubManager()) {
+                        NDArray x = inputs[i];
+                        boolean needInputGrad = i > 0;
+                        if (needInputGrad) {
+                            x.setRequiresGradient(true);
+                        }
+                        Torch.setGradMode(true);
+                        Torch.seed(dropoutSeed + i);
+                        x.attach(layerScope);
+                        NDArray out = layers.get(i).forward(x, ctx); // (B, T, H), with a graph; temporaries in layerScope
+                        x.attach(scope);
+                        Torch.backward(out, grad);
+                        Torch.setGradMode(false);
+                        grad.close();
+                        if (needInputGrad) {
+                            grad = x.getGradient();
+                            grad.attach(scope);
+                            x.setRequiresGradient(false);
+                        } else {
+                            grad = null;
+                        }
+                        inputs[i + 1].close();
+                    }
+                }
+                return new LossResult(lossSum / total, total);
+            }
+        } finally {
+            Torch.setGradMode(previous);
+        }
     }
 
     /** Projects hidden states to vocabulary logits with {@code lm_head} (or the tied embedding). */

@@ -33,12 +33,25 @@ public final class Torch {
         if (!configured) {
             synchronized (Torch.class) {
                 if (!configured) {
-                    JniUtils.setNumThreads(JniUtils.getNumThreads());
+                    String threads = System.getProperty("forge.torch.threads");
+                    JniUtils.setNumThreads(threads != null ? Integer.parseInt(threads) : JniUtils.getNumThreads());
                     configured = true;
                 }
             }
         }
         return name;
+    }
+
+    /** Sets libtorch's intra-op thread count (default: the number of cores, or {@code -Dforge.torch.threads}). */
+    public static void setThreads(int threads) {
+        init();
+        JniUtils.setNumThreads(threads);
+    }
+
+    /** libtorch's intra-op thread count. */
+    public static int threads() {
+        init();
+        return JniUtils.getNumThreads();
     }
 
     /** {@code torch.nn.functional.linear}: {@code x @ w.T + b}, with {@code w} in (out, in) layout. */
@@ -69,6 +82,11 @@ public final class Torch {
         try (NDArray ones = loss.onesLike()) {
             JniUtils.backward((PtNDArray) loss, (PtNDArray) ones, false, false);
         }
+    }
+
+    /** Back-propagates {@code grad} (same shape as {@code output}) through {@code output}'s graph. */
+    public static void backward(NDArray output, NDArray grad) {
+        JniUtils.backward((PtNDArray) output, (PtNDArray) grad, false, false);
     }
 
     /** Zeroes a leaf's accumulated gradient in place. */

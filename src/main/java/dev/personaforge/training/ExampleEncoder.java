@@ -34,7 +34,7 @@ public final class ExampleEncoder {
      * Tokenizes one example, truncating the completion end to {@code maxLength}; returns null when not
      * even one completion token fits after the prompt.
      */
-    EncodedExample encode(TrainingExample e, int maxLength) {
+    TokenizedExample encode(TrainingExample e, int maxLength) {
         long[] prompt = model.encodeChat(promptMessages(e));
         long[] completion = model.tokenizer().encode(e.completion(), false);
         int total = prompt.length + completion.length + 1;
@@ -50,6 +50,6 @@ public final class ExampleEncoder {
         if (prompt.length + fromCompletion < keep) {
             ids[keep - 1] = eos;
         }
-        return new EncodedExample(ids, prompt.length, truncated);
+        return new TokenizedExample(ids, prompt.length, truncated);
     }
 }

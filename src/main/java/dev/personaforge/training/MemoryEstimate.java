@@ -18,6 +18,9 @@ public record MemoryEstimate(long trainableStateBytes, long activationBytes, lon
     /** Safety factor over the analytic count, for allocator slack and autograd temporaries. */
     static final double SLACK = 1.25;
 
+    /** Positions per chunk of logits in checkpointed training. */
+    static final int LOSS_CHUNK = Trainer.LOSS_CHUNK;
+
     /**
      * Estimates a run.
      *
@@ -36,8 +39,18 @@ public record MemoryEstimate(long trainableStateBytes, long activationBytes, lon
         long inter = c.intermediateSize();
         long perTokenPerLayer = 8 * h + 8 * q + 4 * kv + 5 * inter;
         long attention = (long) batch * c.numAttentionHeads() * seqLen * seqLen * 3;
-        long activations = 4L * c.numHiddenLayers() * (tokens * perTokenPerLayer + attention) + 4L * tokens * h * 4;
-        long logits = 4L * tokens * c.vocabSize() * 3;
+        long oneLayer = 4L * (tokens * perTokenPerLayer + attention);
+        long activations;
+        long logits;
+        if (fullFineTune) {
+            // plain autograd: every layer's activations and all logits live until backward
+            activations = c.numHiddenLayers() * oneLayer + 4L * tokens * h * 4;
+            logits = 4L * tokens * c.vocabSize() * 3;
+        } else {
+            // checkpointed (see LlamaForCausalLM.checkpointedLossAndBackward): layer inputs, one layer, one chunk of logits
+            activations = 4L * tokens * h * (c.numHiddenLayers() + 3) + oneLayer;
+            logits = 4L * Math.min(tokens, LOSS_CHUNK) * c.vocabSize() * 4;
+        }
         long copy = fullFineTune ? 2 * c.parameterCount() * 4L : 0;
         long required = (long) (SLACK * (state + activations + logits + copy));
         long available = limitBytes > 0 ? limitBytes : availableMemory();

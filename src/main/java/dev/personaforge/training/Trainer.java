@@ -26,27 +26,46 @@ import java.util.function.BooleanSupplier;
  * cancellation and progress events. Deterministic for a given seed on a given machine.
  */
 public final class Trainer {
-    private final LanguageModel lm;
+    /** Positions per chunk of logits in the checkpointed loss: bounds the (chunk, vocab) logits memory. */
+    static final int LOSS_CHUNK = 512;
 
+    private final LlamaForCausalLM base;
+    private final ExampleEncoder encoder;
+    private final long padId;
+    private final String baseModelName;
+
+    /** Trains adapters for (or copies of) a loaded model, rendering examples with its chat template. */
     public Trainer(LanguageModel lm) {
-        this.lm = lm;
+        this(lm.model(), new ExampleEncoder(lm), lm.eosTokenIds().get(0), lm.directory().toString());
+    }
+
+    /** Trains on already tokenized sequences only (see {@link #trainTokenized}), e.g. for benchmarks. */
+    public Trainer(LlamaForCausalLM model, long padId, String baseModelName) {
+        this(model, null, padId, baseModelName);
+    }
+
+    private Trainer(LlamaForCausalLM base, ExampleEncoder encoder, long padId, String baseModelName) {
+        this.base = base;
+        this.encoder = encoder;
+        this.padId = padId;
+        this.baseModelName = baseModelName;
     }
 
     /** A padded micro-batch: right-padded ids, mask and shifted labels. */
     private record Batch(long[][] ids, boolean[][] mask, long[][] labels, int tokens, int labelTokens) {}
 
-    static List<List<EncodedExample>> buckets(List<EncodedExample> examples, int batchSize) {
-        List<EncodedExample> sorted = new ArrayList<>(examples);
-        sorted.sort(Comparator.comparingInt(EncodedExample::length));
-        List<List<EncodedExample>> out = new ArrayList<>();
+    static List<List<TokenizedExample>> buckets(List<TokenizedExample> examples, int batchSize) {
+        List<TokenizedExample> sorted = new ArrayList<>(examples);
+        sorted.sort(Comparator.comparingInt(TokenizedExample::length));
+        List<List<TokenizedExample>> out = new ArrayList<>();
         for (int i = 0; i < sorted.size(); i += batchSize) {
             out.add(sorted.subList(i, Math.min(sorted.size(), i + batchSize)));
         }
         return out;
     }
 
-    private static Batch pad(List<EncodedExample> examples, long padId) {
-        int t = examples.stream().mapToInt(EncodedExample::length).max().orElse(1);
+    private static Batch pad(List<TokenizedExample> examples, long padId) {
+        int t = examples.stream().mapToInt(TokenizedExample::length).max().orElse(1);
         int b = examples.size();
         long[][] ids = new long[b][t];
         boolean[][] mask = new boolean[b][t];
@@ -54,7 +73,7 @@ public final class Trainer {
         int tokens = 0;
         int labelTokens = 0;
         for (int r = 0; r < b; r++) {
-            EncodedExample e = examples.get(r);
+            TokenizedExample e = examples.get(r);
             java.util.Arrays.fill(ids[r], padId);
             java.util.Arrays.fill(labels[r], Losses.IGNORE_INDEX);
             System.arraycopy(e.ids(), 0, ids[r], 0, e.length());
@@ -83,15 +102,16 @@ public final class Trainer {
         if (train.isEmpty()) {
             throw new IllegalArgumentException("no training examples");
         }
-        LlamaForCausalLM base = lm.model();
-        ExampleEncoder encoder = new ExampleEncoder(lm);
+        if (encoder == null) {
+            throw new IllegalStateException("this trainer has no tokenizer; use trainTokenized");
+        }
         int truncated = 0;
         int dropped = 0;
-        List<EncodedExample> trainSet = new ArrayList<>();
-        List<EncodedExample> valSet = new ArrayList<>();
+        List<TokenizedExample> trainSet = new ArrayList<>();
+        List<TokenizedExample> valSet = new ArrayList<>();
         for (int pass = 0; pass < 2; pass++) {
             for (TrainingExample e : pass == 0 ? train : validation) {
-                EncodedExample enc = encoder.encode(e, tc.maxLength());
+                TokenizedExample enc = encoder.encode(e, tc.maxLength());
                 if (enc == null) {
                     dropped++;
                     continue;
@@ -102,17 +122,31 @@ public final class Trainer {
                 (pass == 0 ? trainSet : valSet).add(enc);
             }
         }
-        if (trainSet.isEmpty()) {
-            throw new IllegalArgumentException("every training example's prompt exceeds maxLength " + tc.maxLength());
-        }
-        long padId = lm.eosTokenIds().get(0);
-        List<List<EncodedExample>> trainBuckets = buckets(trainSet, tc.batchSize());
-        List<List<EncodedExample>> valBuckets = buckets(valSet, tc.batchSize());
+        return run(tc, trainSet, valSet, truncated, dropped, listener, cancelled);
+    }
 
-        int maxLen = trainSet.stream().mapToInt(EncodedExample::length).max().orElse(1);
+    /**
+     * Runs a training job on tokenized sequences (each no longer than {@code maxLength}).
+     *
+     * @see #train
+     */
+    public TrainingResult trainTokenized(TrainingConfig tc, List<TokenizedExample> train, List<TokenizedExample> validation,
+            ProgressListener listener, BooleanSupplier cancelled) {
+        return run(tc, train, validation, 0, 0, listener, cancelled);
+    }
+
+    private TrainingResult run(TrainingConfig tc, List<TokenizedExample> trainSet, List<TokenizedExample> valSet,
+            int truncated, int dropped, ProgressListener listener, BooleanSupplier cancelled) {
+        if (trainSet.isEmpty()) {
+            throw new IllegalArgumentException("no training sequences (every prompt exceeds maxLength " + tc.maxLength() + ")");
+        }
+        List<List<TokenizedExample>> trainBuckets = buckets(trainSet, tc.batchSize());
+        List<List<TokenizedExample>> valBuckets = buckets(valSet, tc.batchSize());
+
+        int maxLen = trainSet.stream().mapToInt(TokenizedExample::length).max().orElse(1);
         int maxBatch = Math.min(tc.batchSize(), trainSet.size());
         LoraConfig loraConfig = tc.fullFineTune() ? null
-                : new LoraConfig(tc.loraRank(), tc.loraAlpha(), tc.loraDropout(), tc.targetModules(), lm.directory().toString());
+                : new LoraConfig(tc.loraRank(), tc.loraAlpha(), tc.loraDropout(), tc.targetModules(), baseModelName);
         long trainable = tc.fullFineTune() ? base.config().parameterCount() : loraParameterCount(base, loraConfig);
         MemoryEstimate estimate = MemoryEstimate.training(base.config(), trainable, tc.fullFineTune(),
                 (long) maxBatch * maxLen, maxLen, maxBatch, tc.memoryLimitBytes());
@@ -141,6 +175,7 @@ public final class Trainer {
         long trainTokens = 0;
         long trainNanos = 0;
         int step = 0;
+        long microBatches = 0;
         boolean previousGrad = Torch.setGradMode(false);
         try (NDManager runManager = base.manager().newSubManager()) {
             AdamW optimizer = new AdamW(params, runManager, tc.beta1(), tc.beta2(), tc.epsilon(), tc.weightDecay());
@@ -154,7 +189,7 @@ public final class Trainer {
             for (NDArray p : params) {
                 p.setRequiresGradient(true);
             }
-            List<List<EncodedExample>> order = new ArrayList<>();
+            List<List<TokenizedExample>> order = new ArrayList<>();
             int cursor = 0;
             outer:
             while (step < totalSteps) {
@@ -180,17 +215,27 @@ public final class Trainer {
                         optimizer.zeroGrad();
                         break outer;
                     }
-                    Torch.setGradMode(true);
-                    try (NDManager scope = runManager.newSubManager();
-                            AdapterBatch routing = adapter == null ? null : AdapterBatch.uniform(scope, adapter, batch.ids().length)) {
-                        NDArray hidden = model.hiddenStates(scope.create(batch.ids()), batch.mask(), routing, true); // (B, T, H)
-                        Losses.Result r = Losses.crossEntropy(model, hidden, batch.labels(), false);
-                        NDArray weighted = r.loss().mul((float) r.tokens() / groupLabels);
-                        Torch.backward(weighted);
-                        lossSum += r.loss().getFloat() * r.tokens();
-                        lossTokens += r.tokens();
-                    } finally {
-                        Torch.setGradMode(false);
+                    microBatches++;
+                    if (adapter != null) {
+                        try (NDManager scope = runManager.newSubManager();
+                                AdapterBatch routing = AdapterBatch.uniform(scope, adapter, batch.ids().length)) {
+                            LlamaForCausalLM.LossResult r = model.checkpointedLossAndBackward(scope.create(batch.ids()),
+                                    batch.mask(), batch.labels(), routing, (float) batch.labelTokens() / groupLabels,
+                                    tc.seed() * 1_000_003L + microBatches * 10_007L, LOSS_CHUNK);
+                            lossSum += r.loss() * r.tokens();
+                            lossTokens += r.tokens();
+                        }
+                    } else {
+                        Torch.setGradMode(true);
+                        try (NDManager scope = runManager.newSubManager()) {
+                            NDArray hidden = model.hiddenStates(scope.create(batch.ids()), batch.mask(), null, true); // (B, T, H)
+                            Losses.Result r = Losses.crossEntropy(model, hidden, batch.labels(), false);
+                            Torch.backward(r.loss().mul((float) r.tokens() / groupLabels));
+                            lossSum += r.loss().getFloat() * r.tokens();
+                            lossTokens += r.tokens();
+                        } finally {
+                            Torch.setGradMode(false);
+                        }
                     }
                     trainTokens += batch.tokens();
                 }
@@ -273,14 +318,14 @@ public final class Trainer {
     }
 
     /** Validation loss, perplexity and next-token accuracy over all completion tokens of the split. */
-    private ValidationMetrics evaluate(LlamaForCausalLM model, LoraAdapter adapter, List<List<EncodedExample>> buckets,
+    private ValidationMetrics evaluate(LlamaForCausalLM model, LoraAdapter adapter, List<List<TokenizedExample>> buckets,
             long padId, int step) {
         boolean previous = Torch.setGradMode(false);
         double lossSum = 0;
         long tokens = 0;
         long correct = 0;
         try {
-            for (List<EncodedExample> bucket : buckets) {
+            for (List<TokenizedExample> bucket : buckets) {
                 Batch batch = pad(bucket, padId);
                 try (NDManager scope = model.manager().newSubManager();
                         AdapterBatch routing = adapter == null ? null : AdapterBatch.uniform(scope, adapter, batch.ids().length)) {

@@ -24,6 +24,13 @@ import org.junit.jupiter.api.Test;
 
 /** Generation on the real stories260k checkpoint: golden greedy ids, sampling, streaming, stops, cancellation. */
 class GeneratorTest {
+    @BeforeAll
+    static void oneTorchThread() {
+        // The test machine is shared: with several intra-op threads, OpenMP barriers stall whenever
+        // another process holds a core, which makes these small-tensor tests many times slower.
+        Torch.setThreads(1);
+    }
+
     static LanguageModel lm;
     static Generator gen;
     static JsonNode golden;

@@ -11,10 +11,18 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Incremental decoding with the KV cache and left-padded batches against full recomputation. */
 class KvCacheConsistencyTest {
+    @BeforeAll
+    static void oneTorchThread() {
+        // The test machine is shared: with several intra-op threads, OpenMP barriers stall whenever
+        // another process holds a core, which makes these small-tensor tests many times slower.
+        Torch.setThreads(1);
+    }
+
 
     private static long[] randomIds(int n, long seed) {
         Random r = new Random(seed);

@@ -21,6 +21,13 @@ import org.junit.jupiter.api.Test;
 
 /** Checks the engine against golden.json, computed by an independent PyTorch forward pass of stories260k. */
 class Stories260kGoldenTest {
+    @BeforeAll
+    static void oneTorchThread() {
+        // The test machine is shared: with several intra-op threads, OpenMP barriers stall whenever
+        // another process holds a core, which makes these small-tensor tests many times slower.
+        Torch.setThreads(1);
+    }
+
     static LanguageModel lm;
     static JsonNode golden;
 

@@ -3,6 +3,7 @@ package dev.personaforge.training;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.personaforge.model.Torch;
 import dev.personaforge.model.GenerationRequest;
 import dev.personaforge.model.GenerationResult;
 import dev.personaforge.model.Generator;
@@ -14,10 +15,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Fine-tuning stories260k on 20 persona pairs: the loss falls and greedy generation reproduces the completions. */
 class PersonaLearningTest {
+    @BeforeAll
+    static void oneTorchThread() {
+        // The test machine is shared: with several intra-op threads, OpenMP barriers stall whenever
+        // another process holds a core, which makes these small-tensor tests many times slower.
+        Torch.setThreads(1);
+    }
+
     static final String SYSTEM = "You are Captain Pip, a cheerful pirate who loves the sea.";
 
     static List<TrainingExample> pairs() {

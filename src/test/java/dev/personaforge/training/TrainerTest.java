@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 
+import dev.personaforge.model.Torch;
 import dev.personaforge.model.LanguageModel;
 import dev.personaforge.model.LoraConfig;
 import dev.personaforge.model.SafeTensors;
@@ -30,6 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The training loop on a tiny random Llama: optimisation, determinism, freezing, accumulation, limits. */
 class TrainerTest {
+    @BeforeAll
+    static void oneTorchThread() {
+        // The test machine is shared: with several intra-op threads, OpenMP barriers stall whenever
+        // another process holds a core, which makes these small-tensor tests many times slower.
+        Torch.setThreads(1);
+    }
+
     @TempDir
     static Path tmp;
     static LanguageModel lm;
