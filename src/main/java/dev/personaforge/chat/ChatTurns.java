@@ -134,17 +134,27 @@ public class ChatTurns {
                 stoppedBeforeStart(pending, sink);
                 return;
             }
-            List<GenerationResult> results;
+            GenerationResult[] results = new GenerationResult[session.columns().size()];
             try {
-                List<SideBySideGenerator.Column> rows = rows(session, lease.model());
+                List<Integer> shared = new ArrayList<>();
+                List<SideBySideGenerator.Column> rows = rows(session, lease.model(), shared);
                 sink.emit(ChatEvent.status("generating", "Generating…"));
-                results = new SideBySideGenerator(lease.model())
-                        .generate(rows, pending.sampling, (column, delta) -> sink.emit(ChatEvent.token(column, delta)), turn::isCancelled);
+                List<GenerationResult> sharedResults = new SideBySideGenerator(lease.model())
+                        .generate(rows, pending.sampling,
+                                (row, delta) -> sink.emit(ChatEvent.token(shared.get(row), delta)), turn::isCancelled);
+                for (int i = 0; i < shared.size(); i++) {
+                    results[shared.get(i)] = sharedResults.get(i);
+                }
             } finally {
                 ModelGate.leave(lease.model());
             }
-            for (int i = 0; i < results.size(); i++) {
-                GenerationResult r = results.get(i);
+            for (ChatColumn column : session.columns()) {
+                if (results[column.index()] == null) {
+                    results[column.index()] = generateWithOwnWeights(column, pending, sink);
+                }
+            }
+            for (int i = 0; i < results.length; i++) {
+                GenerationResult r = results[i];
                 session.columns().get(i).memory().add(AiMessage.from(r.text()));
                 sink.emit(ChatEvent.done(i, r.finishReason().name(), r.tokenIds().length, r.promptTokens(), r.text()));
             }
@@ -165,9 +175,46 @@ public class ChatTurns {
         }
     }
 
-    private List<SideBySideGenerator.Column> rows(ChatSession session, LanguageModel model) {
+    /**
+     * A fully fine-tuned run has weights of its own, so its column is generated in a pass of its own over that
+     * model (loaded and shared like a base model) after the batched pass over the base weights.
+     */
+    private GenerationResult generateWithOwnWeights(ChatColumn column, PendingTurn pending, Sink sink)
+            throws InterruptedException {
+        String ref = column.tuned().modelDir().toString();
+        ChatSession.Turn turn = pending.turn;
+        BaseModelRegistry.Lease own = await(registry.lease(ref), ref, turn);
+        if (own == null) {
+            return cancelledResult();
+        }
+        try {
+            if (!enterGate(own.model(), turn, sink)) {
+                return cancelledResult();
+            }
+            try {
+                SideBySideGenerator.Column row = new SideBySideGenerator.Column(column.memory().messages(), null);
+                return new SideBySideGenerator(own.model()).generate(List.of(row), pending.sampling,
+                        (r, delta) -> sink.emit(ChatEvent.token(column.index(), delta)), turn::isCancelled).get(0);
+            } finally {
+                ModelGate.leave(own.model());
+            }
+        } finally {
+            own.close();
+        }
+    }
+
+    private static GenerationResult cancelledResult() {
+        return new GenerationResult(new long[0], "", GenerationResult.FinishReason.CANCELLED, 0, 0, 0);
+    }
+
+    /** The columns that share the base weights (the base and LoRA runs), with their indexes in {@code shared}. */
+    private List<SideBySideGenerator.Column> rows(ChatSession session, LanguageModel model, List<Integer> shared) {
         List<SideBySideGenerator.Column> rows = new ArrayList<>();
         for (ChatColumn column : session.columns()) {
+            if (!column.isBase() && column.tuned().fullModel()) {
+                continue;
+            }
+            shared.add(column.index());
             LoraAdapter adapter = null;
             if (!column.isBase()) {
                 try {

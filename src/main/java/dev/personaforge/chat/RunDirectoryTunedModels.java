@@ -72,11 +72,16 @@ public class RunDirectoryTunedModels implements TunedModelSource {
 
     private static Optional<TunedModel> read(Path runDir, long runId) {
         Path adapter = runDir.resolve("adapter");
-        if (!Files.isRegularFile(adapter.resolve(LoraAdapter.CONFIG_FILE))
-                || !Files.isRegularFile(adapter.resolve(LoraAdapter.WEIGHTS_FILE))) {
+        Path model = runDir.resolve("model");
+        boolean hasAdapter = Files.isRegularFile(adapter.resolve(LoraAdapter.CONFIG_FILE))
+                && Files.isRegularFile(adapter.resolve(LoraAdapter.WEIGHTS_FILE));
+        boolean hasModel = !hasAdapter && Files.isRegularFile(model.resolve("config.json"))
+                && Files.isRegularFile(model.resolve("model.safetensors"));
+        if (!hasAdapter && !hasModel) {
             return Optional.empty();
         }
-        Path runFile = Files.isRegularFile(adapter.resolve(RUN_FILE)) ? adapter.resolve(RUN_FILE) : runDir.resolve(RUN_FILE);
+        Path outputDir = hasAdapter ? adapter : model;
+        Path runFile = Files.isRegularFile(outputDir.resolve(RUN_FILE)) ? outputDir.resolve(RUN_FILE) : runDir.resolve(RUN_FILE);
         if (!Files.isRegularFile(runFile)) {
             return Optional.empty();
         }
@@ -87,8 +92,11 @@ public class RunDirectoryTunedModels implements TunedModelSource {
                 return Optional.empty();
             }
             String label = run.path("label").asText("").isBlank() ? "Run #" + runId : run.path("label").asText();
-            return Optional.of(new TunedModel(run.path("personaId").asLong(), runId, label,
-                    adapter.toAbsolutePath(), run.path("baseModel").asText().strip()));
+            String baseModel = run.path("baseModel").asText().strip();
+            return Optional.of(hasAdapter
+                    ? new TunedModel(run.path("personaId").asLong(), runId, label, adapter.toAbsolutePath(), baseModel)
+                    : new TunedModel(run.path("personaId").asLong(), runId, label, null, baseModel,
+                            model.toAbsolutePath()));
         } catch (IOException e) {
             Log.warnf("Cannot read %s: %s", runFile, e.getMessage());
             return Optional.empty();

@@ -4,10 +4,22 @@ import java.nio.file.Path;
 
 /**
  * A fine-tuned variant of a persona's base model that can be chatted with: a LoRA adapter directory in PEFT
- * format ({@code adapter_config.json} + {@code adapter_model.safetensors}) produced by a training run.
+ * format ({@code adapter_config.json} + {@code adapter_model.safetensors}) produced by a training run, or the
+ * model directory of a run that fine-tuned all weights.
  *
  * @param label shown above the chat column, e.g. "Run #12 · 3 epochs · val loss 1.23"
  * @param baseModel the base model reference the adapter was trained on (Hub id or local directory)
+ * @param modelDir for a run that fine-tuned all weights, its Hugging Face model directory (then adapterDir is null)
  */
-public record TunedModel(long personaId, long runId, String label, Path adapterDir, String baseModel) {
+public record TunedModel(long personaId, long runId, String label, Path adapterDir, String baseModel, Path modelDir) {
+
+    /** A tuned model from a LoRA run: an adapter on the shared base weights. */
+    public TunedModel(long personaId, long runId, String label, Path adapterDir, String baseModel) {
+        this(personaId, runId, label, adapterDir, baseModel, null);
+    }
+
+    /** True for a fully fine-tuned model, which has weights of its own instead of an adapter. */
+    public boolean fullModel() {
+        return modelDir != null;
+    }
 }

@@ -104,6 +104,36 @@ class RunResourceTest {
         long differs = rows.stream().filter(r -> !r.get("base").equals(r.get("tuned"))).count();
         assertTrue(reproduced >= 9, "the tuned model gives the trained completions: " + rows);
         assertEquals(rows.size(), differs, "base and tuned answer differently: " + rows);
+
+        Map<String, String> row = rows.stream().filter(r -> r.get("tuned").strip().equals(r.get("expected")))
+                .findFirst().orElseThrow();
+        String session = given().contentType(ContentType.JSON).body(Map.of("personaId", persona, "runIds", List.of(run)))
+                .post("/api/chat/sessions").then().statusCode(201).extract().jsonPath().getString("id");
+        String stream = given().contentType(ContentType.JSON).accept("text/event-stream")
+                .body(Map.of("message", row.get("prompt"), "maxTokens", 120, "temperature", 0))
+                .post("/api/chat/sessions/" + session + "/messages").then().statusCode(200).extract().asString();
+        Map<Integer, String> replies = doneTexts(stream);
+        assertEquals(row.get("expected"), replies.get(1).strip(), "the fully fine-tuned column answers as trained: " + stream);
+        assertTrue(!replies.get(0).equals(replies.get(1)), "the base column answers differently: " + stream);
+    }
+
+    /** The final text of each column from a chat's server-sent events. */
+    static Map<Integer, String> doneTexts(String stream) {
+        Map<Integer, String> texts = new java.util.HashMap<>();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String line : stream.split("\n")) {
+            if (line.startsWith("data:")) {
+                try {
+                    com.fasterxml.jackson.databind.JsonNode event = json.readTree(line.substring(5).strip());
+                    if (event.has("finishReason")) {
+                        texts.put(event.get("column").asInt(), event.get("text").asText());
+                    }
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException("unreadable event " + line, e);
+                }
+            }
+        }
+        return texts;
     }
 
     @Test
