@@ -187,21 +187,25 @@ public class RunService {
                 run.epoch, run.lastLoss, outcome, run.error, run.createdAt, run.startedAt, run.finishedAt);
     }
 
-    /** Cancels a queued run at once, or asks a running one to stop after its current step. */
+    /**
+     * Cancels a queued run at once, or asks a running one to stop after its current step. Conditional updates
+     * keep this right when the queue claims the run at the same moment.
+     */
     @Transactional
     public TrainingRun cancel(long runId) {
-        TrainingRun run = get(runId);
-        if (run.status == RunStatus.QUEUED) {
-            run.status = RunStatus.CANCELLED;
-            run.finishedAt = Instant.now();
+        get(runId);
+        int cancelled = TrainingRun.update("status = ?1, finishedAt = ?2, version = version + 1 where id = ?3 and status = ?4",
+                RunStatus.CANCELLED, Instant.now(), runId, RunStatus.QUEUED);
+        if (cancelled == 1) {
             appendLog(runId, "Cancelled before it started.");
             events.emit(runId, RunEvent.status(RunStatus.CANCELLED, "Cancelled before it started."));
-        } else if (run.status == RunStatus.RUNNING) {
-            run.cancelRequested = true;
+        } else if (TrainingRun.update("cancelRequested = true where id = ?1 and status = ?2", runId,
+                RunStatus.RUNNING) == 1) {
             queue.requestCancel(runId);
             appendLog(runId, "Cancel requested; stopping after the current step.");
         }
-        return run;
+        TrainingRun.getEntityManager().clear();
+        return get(runId);
     }
 
     /** Queues a finished, failed, cancelled or interrupted run again from step 0 with the same snapshot. */

@@ -67,6 +67,14 @@ public class TemplateExtensions {
         return value == null ? "–" : String.format(Locale.ROOT, "%.2f", value);
     }
 
+    static String scientific(Double value) {
+        return value == null ? "–" : String.format(Locale.ROOT, "%.2e", value);
+    }
+
+    static String rounded(Double value) {
+        return value == null ? "–" : Long.toString(Math.round(value));
+    }
+
     static String percent(Double value) {
         return value == null ? "–" : String.format(Locale.ROOT, "%.1f%%", value * 100);
     }
