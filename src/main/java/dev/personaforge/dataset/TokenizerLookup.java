@@ -28,6 +28,9 @@ public class TokenizerLookup {
 
     private final Map<Path, HuggingFaceTokenizer> loaded = new ConcurrentHashMap<>();
 
+    /** Pages show statistics and estimates on every view; the same texts need not be tokenized each time. */
+    private final TokenCounts counts = new TokenCounts(200_000);
+
     /** A function counting the tokens of a text (without special tokens), or empty when no tokenizer is here. */
     public Optional<ToIntFunction<String>> counterFor(String baseModel) {
         Optional<Path> path = locate(baseModel);
@@ -36,7 +39,9 @@ public class TokenizerLookup {
         }
         try {
             HuggingFaceTokenizer tokenizer = load(path.get());
-            return Optional.of(text -> text.isEmpty() ? 0 : tokenizer.encode(text, false, false).getIds().length);
+            Path key = path.get();
+            return Optional.of(text -> text.isEmpty() ? 0 : counts.get(key, text,
+                    () -> tokenizer.encode(text, false, false).getIds().length));
         } catch (RuntimeException e) {
             Log.warnf("Token statistics unavailable: cannot load %s (%s)", path.get(), e.getMessage());
             return Optional.empty();

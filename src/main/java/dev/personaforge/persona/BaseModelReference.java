@@ -1,22 +1,20 @@
 package dev.personaforge.persona;
 
+import dev.personaforge.hub.ModelLocator;
+
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.regex.Pattern;
 
 /** Tells whether a base model reference is a Hugging Face model id or a local model directory. */
 public final class BaseModelReference {
-
-    private static final Pattern HUB_ID =
-            Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}");
 
     private BaseModelReference() {
     }
 
     /** True when the text has the shape of a Hub id ({@code owner/name}). */
     public static boolean isHubId(String ref) {
-        return ref != null && HUB_ID.matcher(ref).matches() && !ref.contains("..");
+        return ref != null && ModelLocator.isHubId(ref);
     }
 
     /** The local directory the reference names, or null when it is not an existing directory. */
