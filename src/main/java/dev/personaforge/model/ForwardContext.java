@@ -14,6 +14,19 @@ final class ForwardContext {
     final LoraRouting lora;
     final boolean training;
 
+    /** The last input converted to F16 and its conversion: q/k/v (and gate/up) share one input. */
+    private NDArray halfSource;
+    private NDArray halfValue;
+
+    /** {@code x} in F16, converted once however many projections read it. */
+    NDArray half(NDArray x) {
+        if (x != halfSource) {
+            halfSource = x;
+            halfValue = x.toType(ai.djl.ndarray.types.DataType.FLOAT16, false); // same shape, F16
+        }
+        return halfValue;
+    }
+
     ForwardContext(NDArray cos, NDArray sin, NDArray mask, KvCache cache, LoraRouting lora, boolean training) {
         this.cos = cos;
         this.sin = sin;

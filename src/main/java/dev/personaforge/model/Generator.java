@@ -157,7 +157,7 @@ public final class Generator {
                     boolean[][] m = mask.toArray(new boolean[0][]);
                     NDArray hidden = model.hiddenStates(inputIds, m, cache, adapterBatch.routing(), false); // (B, T, H)
                     NDArray last = hidden.get(new NDIndex(":, -1:, :")); // (B, 1, H)
-                    logits = model.logits(last).toFloatArray(); // (B, 1, V) flattened
+                    logits = model.inferenceLogits(last).toFloatArray(); // (B, 1, V) flattened
                 }
                 long[][] next = new long[b][1];
                 boolean anyActive = false;

@@ -32,6 +32,8 @@ public final class LlamaForCausalLM implements AutoCloseable {
     private final NDManager manager;
     private final LlamaRotaryEmbedding rotary;
     NDArray embedTokens;
+    /** F16 copy of the output projection for half-precision inference; null otherwise. */
+    private NDArray headHalf;
     final List<LlamaDecoderLayer> layers;
     final LlamaRMSNorm norm;
     NDArray lmHead;
@@ -417,6 +419,45 @@ public final class LlamaForCausalLM implements AutoCloseable {
     /** Projects hidden states to vocabulary logits with {@code lm_head} (or the tied embedding). */
     NDArray logits(NDArray hidden) {
         return Torch.linear(hidden, lmHead != null ? lmHead : embedTokens, null); // (B, T, V)
+    }
+
+    /** Logits for generation: through the F16 head when the model runs inference in half precision. */
+    NDArray inferenceLogits(NDArray hidden) {
+        boolean fewRows = hidden.getShape().size() / hidden.getShape().get(hidden.getShape().dimension() - 1)
+                <= Linear.HALF_MAX_ROWS;
+        return headHalf != null && fewRows ? Torch.linearHalf(hidden, headHalf, null) : logits(hidden); // (B, T, V)
+    }
+
+    /**
+     * Runs inference (generation, validation) with F16 copies of the projection and head weights, halving the
+     * memory read per decoded token; training keeps using the F32 weights. The copies snapshot the current
+     * weights: call again after changing them. Costs half the model's F32 size in extra memory.
+     */
+    public synchronized void setHalfPrecisionInference(boolean enabled) {
+        for (Linear linear : linears()) {
+            closeHalf(linear.weightHalf);
+            closeHalf(linear.biasHalf);
+            linear.weightHalf = enabled ? half(linear.weight) : null;
+            linear.biasHalf = enabled && linear.bias != null ? half(linear.bias) : null;
+        }
+        closeHalf(headHalf);
+        headHalf = enabled ? half(lmHead != null ? lmHead : embedTokens) : null;
+    }
+
+    public boolean halfPrecisionInference() {
+        return headHalf != null;
+    }
+
+    private NDArray half(NDArray weight) {
+        NDArray copy = weight.toType(ai.djl.ndarray.types.DataType.FLOAT16, true);
+        copy.attach(manager);
+        return copy;
+    }
+
+    private static void closeHalf(NDArray array) {
+        if (array != null) {
+            array.close();
+        }
     }
 
     /**

@@ -59,6 +59,20 @@ public final class Torch {
         return x.getNDArrayInternal().linear(x, w, b).singletonOrThrow();
     }
 
+    /**
+     * {@code linear} with F16 weights on an F32 input, returning F32: half the bytes to read per token, which is
+     * what batch-1 decoding on a CPU waits for.
+     */
+    public static NDArray linearHalf(NDArray x, NDArray wHalf, NDArray bHalf) {
+        return linearOnHalf(x.toType(ai.djl.ndarray.types.DataType.FLOAT16, false), wHalf, bHalf); // (B, T, out)
+    }
+
+    /** {@link #linearHalf} for an input already in F16. */
+    public static NDArray linearOnHalf(NDArray xHalf, NDArray wHalf, NDArray bHalf) {
+        NDArray y = xHalf.getNDArrayInternal().linear(xHalf, wHalf, bHalf).singletonOrThrow(); // (B, T, out) F16
+        return y.toType(ai.djl.ndarray.types.DataType.FLOAT32, false); // (B, T, out)
+    }
+
     /** {@code torch.nn.functional.embedding}: rows of {@code weight} at {@code ids}. */
     public static NDArray embedding(NDArray ids, NDArray weight) {
         return ids.getNDArrayInternal().embedding(ids, weight, SparseFormat.DENSE).singletonOrThrow();
