@@ -86,8 +86,8 @@ public class BaseModelRegistry {
     @ConfigProperty(name = "forge.models.max-loaded", defaultValue = "2")
     int maxLoaded;
 
-    /** Generation reads F16 copies of the weights (about 1.6× faster decoding on CPU); training stays F32. */
-    @ConfigProperty(name = "forge.models.half-precision-inference", defaultValue = "true")
+    /** When on, generation reads F16 copies of the weights (faster decoding on CPU); training stays F32. */
+    @ConfigProperty(name = "forge.models.half-precision-inference", defaultValue = "false")
     boolean halfPrecisionInference;
 
     /** The directory a reference resolves to on this machine, or empty. */
