@@ -84,6 +84,11 @@ public class TemplateExtensions {
         return bytes == null ? "" : String.format(Locale.ROOT, "%.2f GB", bytes / 1e9);
     }
 
+    /** "1.0 MB", "269.1 MB", "2.4 GB" */
+    static String humanBytes(Long bytes) {
+        return bytes == null ? "" : dev.personaforge.hub.Sizes.human(bytes);
+    }
+
     /** "3 min 20 s", "45 s", "2 h 5 min" */
     static String duration(Long seconds) {
         if (seconds == null) {
