@@ -1,6 +1,5 @@
 package dev.personaforge.chat;
 
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
@@ -10,9 +9,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
 import java.net.URL;
@@ -28,8 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** chat.js in headless Chromium: a Korean message streams into the base and tuned columns, then clear. */
 @QuarkusTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ChatBrowserTest {
+class ChatBrowserTest extends dev.personaforge.web.BrowserTestSupport {
 
     @TestHTTPResource("/")
     URL base;
@@ -37,20 +33,8 @@ class ChatBrowserTest {
     @Inject
     ForgeConfig config;
 
-    private dev.personaforge.web.HeadlessChromium chromium;
-    private Browser browser;
-
-    @BeforeAll
-    void launch() {
-        chromium = dev.personaforge.web.HeadlessChromium.launch();
-        browser = chromium.browser();
-    }
-
     @AfterAll
-    void close() throws IOException {
-        if (chromium != null) {
-            chromium.close();
-        }
+    void deleteRuns() throws IOException {
         ChatFixtures.deleteRuns();
     }
 

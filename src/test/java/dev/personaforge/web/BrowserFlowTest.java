@@ -1,14 +1,10 @@
 package dev.personaforge.web;
 
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
 import java.net.URL;
@@ -23,27 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Clicks through the main flow in headless Chromium (Debian's /usr/bin/chromium; no browser download). */
 @QuarkusTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BrowserFlowTest {
+class BrowserFlowTest extends BrowserTestSupport {
 
     @TestHTTPResource("/")
     URL base;
 
-    HeadlessChromium chromium;
-    Browser browser;
-
-    @BeforeAll
-    void launch() {
-        chromium = HeadlessChromium.launch();
-        browser = chromium.browser();
-    }
-
-    @AfterAll
-    void close() {
-        if (chromium != null) {
-            chromium.close();
-        }
-    }
 
     @Test
     void createPersonaAddPairImportWithAnErrorFixItAndSeeCountsAndSplit(@org.junit.jupiter.api.io.TempDir Path tmp)

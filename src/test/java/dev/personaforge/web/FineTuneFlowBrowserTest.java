@@ -1,15 +1,11 @@
 package dev.personaforge.web;
 
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.net.URL;
 import java.nio.file.Files;
@@ -25,27 +21,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * fine-tuning, watch the loss curve grow, then chat with base and tuned side by side.
  */
 @QuarkusTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FineTuneFlowBrowserTest {
+class FineTuneFlowBrowserTest extends BrowserTestSupport {
 
     @TestHTTPResource("/")
     URL base;
 
-    HeadlessChromium chromium;
-    Browser browser;
-
-    @BeforeAll
-    void launch() {
-        chromium = HeadlessChromium.launch();
-        browser = chromium.browser();
-    }
-
-    @AfterAll
-    void close() {
-        if (chromium != null) {
-            chromium.close();
-        }
-    }
 
     @Test
     void loadSampleRunFineTuningWatchTheCurveAndChatSideBySide() {
