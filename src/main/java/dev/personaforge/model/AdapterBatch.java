@@ -74,9 +74,15 @@ public final class AdapterBatch implements AutoCloseable {
             if (p == null) {
                 return y;
             }
-            NDArray h = training && dropout > 0 ? Torch.dropout(x, dropout, true) : x; // (B, T, in)
-            NDArray delta = Torch.linear(Torch.linear(h, p.a, null), p.b, null); // (B, T, out)
-            return y.add(delta.mul(scaling)); // (B, T, out)
+            NDArray h = x; // (B, T, in)
+            float scale = scaling;
+            if (training && dropout > 0) {
+                h = x.mul(Torch.keepMask(x.getManager(), x.getShape(), dropout)); // (B, T, in)
+                scale = scaling / (1 - dropout);
+            }
+            // Scaling the rank-r intermediate instead of the output touches r / out as many values.
+            NDArray down = Torch.linear(h, p.a, null).mul(scale); // (B, T, r)
+            return y.add(Torch.linear(down, p.b, null)); // (B, T, out)
         }
     }
 

@@ -24,9 +24,15 @@ public final class LlamaAttention {
         this.oProj = oProj;
     }
 
-    /** Repeats each key/value head {@code nRep} times so they line up with the query heads. */
-    static NDArray repeatKv(NDArray x, int nRep) {
-        return nRep == 1 ? x : x.repeat(1, nRep); // (B, nKv * nRep, S, hd)
+    /**
+     * Groups the query heads that share a key/value head into one longer sequence, so grouped-query
+     * attention is a plain batched matmul against the nKv key/value heads without copying them nRep
+     * times (transformers' {@code repeat_kv} does the copy; the result is the same).
+     */
+    static NDArray groupQueries(NDArray q, int numKvHeads) {
+        long b = q.getShape().get(0);
+        long rows = q.getShape().get(1) / numKvHeads * q.getShape().get(2);
+        return q.reshape(b, numKvHeads, rows, q.getShape().get(3)); // (B, nKv, nRep * T, hd)
     }
 
     NDArray forward(NDArray x, ForwardContext ctx) {
@@ -42,12 +48,12 @@ public final class LlamaAttention {
             k = kv[0]; // (B, nKv, S, hd)
             v = kv[1]; // (B, nKv, S, hd)
         }
-        int nRep = numHeads / numKvHeads;
-        k = repeatKv(k, nRep); // (B, nH, S, hd)
-        v = repeatKv(v, nRep); // (B, nH, S, hd)
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0f / (float) Math.sqrt(headDim)); // (B, nH, T, S)
+        long s = k.getShape().get(2);
+        // Scaling q rather than the scores touches hd values per position instead of S.
+        NDArray grouped = groupQueries(q.mul(1.0f / (float) Math.sqrt(headDim)), numKvHeads); // (B, nKv, nRep * T, hd)
+        NDArray scores = grouped.matMul(k.transpose(0, 1, 3, 2)).reshape(b, numHeads, t, s); // (B, nH, T, S)
         NDArray probs = scores.add(ctx.mask).softmax(-1); // (B, nH, T, S)
-        NDArray out = probs.matMul(v); // (B, nH, T, hd)
+        NDArray out = groupQueries(probs, numKvHeads).matMul(v).reshape(b, numHeads, t, headDim); // (B, nH, T, hd)
         out = out.transpose(0, 2, 1, 3).reshape(b, t, (long) numHeads * headDim); // (B, T, nH * hd)
         return oProj.forward(out, ctx); // (B, T, H)
     }
