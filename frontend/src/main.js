@@ -2,7 +2,7 @@
 import { enableInlineEditing } from './inline-edit.js';
 import { enableRuns } from './runs.js';
 import { enableChat } from './chat.js';
-import { enableModels } from './models.js';
+import { enableModels, enableModelPicker } from './models.js';
 
 function enableConfirmations(root) {
   root.querySelectorAll('form[data-confirm]').forEach((form) => {
@@ -49,4 +49,5 @@ document.addEventListener('DOMContentLoaded', () => {
   enableRuns(document);
   enableChat(document);
   enableModels(document);
+  enableModelPicker(document);
 });

@@ -18,3 +18,20 @@ export function enableModels(root) {
     source.onerror = () => source.close();
   });
 }
+
+// The base-model picker on the persona form: "Use" copies the model id into the field and marks the row.
+export function enableModelPicker(root) {
+  const input = root.querySelector('#baseModel');
+  if (!input) return;
+  const rows = root.querySelectorAll('table.picker tr[data-model]');
+  const mark = () => rows.forEach((row) => row.classList.toggle('chosen', row.dataset.model === input.value.trim()));
+  root.querySelectorAll('button[data-use-model]').forEach((button) => {
+    button.addEventListener('click', () => {
+      input.value = button.dataset.useModel;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      input.focus();
+    });
+  });
+  input.addEventListener('input', mark);
+  mark();
+}

@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -81,27 +82,78 @@ public class ModelCatalog {
         if (dir == null && !ModelLocator.isHubId(model)) {
             throw new NotFoundException("There is no model directory " + model + " on this machine.");
         }
-        ModelFacts facts = dir == null ? null : ModelFacts.read(dir);
-        Long lora = null;
-        Long full = null;
-        Long available = null;
-        if (dir != null && Files.isRegularFile(dir.resolve("config.json"))) {
-            try {
-                LlamaConfig c = LlamaConfig.load(dir.resolve("config.json"));
-                long tokens = (long) ESTIMATE_BATCH * ESTIMATE_TOKENS;
-                MemoryEstimate loraEstimate = MemoryEstimate.training(c, LoraSize.parameters(c, ESTIMATE_RANK, dev.personaforge.run.RunSettings.ALL_MODULES), false, tokens,
-                        ESTIMATE_TOKENS, ESTIMATE_BATCH, 0);
-                MemoryEstimate fullEstimate = MemoryEstimate.training(c, c.parameterCount(), true, tokens,
-                        ESTIMATE_TOKENS, ESTIMATE_BATCH, 0);
-                lora = loraEstimate.requiredBytes() + 4L * c.parameterCount();
-                full = fullEstimate.requiredBytes() + 4L * c.parameterCount();
-                available = loraEstimate.availableBytes();
-            } catch (IOException | RuntimeException e) {
-                Log.debugf("No memory estimate for %s: %s", model, e.getMessage());
-            }
+        if (dir != null) {
+            Estimates e = estimates(model, dir.resolve("config.json"));
+            return new ModelEntry(model, OFFERED.contains(model), true, dir.toString(), ModelFacts.read(dir), null,
+                    e.lora, e.full, e.available, downloads.get(key(model)));
         }
-        return new ModelEntry(model, OFFERED.contains(model), dir != null, dir == null ? null : dir.toString(), facts,
-                lora, full, available, downloads.get(key(model)));
+        Preview preview = preview(model);
+        Estimates e = preview.facts == null ? Estimates.NONE : estimates(model, previewDir(model).resolve("config.json"));
+        return new ModelEntry(model, OFFERED.contains(model), false, null, preview.facts, preview.note, e.lora, e.full,
+                e.available, downloads.get(key(model)));
+    }
+
+    private record Estimates(Long lora, Long full, Long available) {
+        static final Estimates NONE = new Estimates(null, null, null);
+    }
+
+    private Estimates estimates(String model, Path configJson) {
+        if (!Files.isRegularFile(configJson)) {
+            return Estimates.NONE;
+        }
+        try {
+            LlamaConfig c = LlamaConfig.load(configJson);
+            long tokens = (long) ESTIMATE_BATCH * ESTIMATE_TOKENS;
+            MemoryEstimate loraEstimate = MemoryEstimate.training(c, LoraSize.parameters(c, ESTIMATE_RANK,
+                    dev.personaforge.run.RunSettings.ALL_MODULES), false, tokens, ESTIMATE_TOKENS, ESTIMATE_BATCH, 0);
+            MemoryEstimate fullEstimate = MemoryEstimate.training(c, c.parameterCount(), true, tokens,
+                    ESTIMATE_TOKENS, ESTIMATE_BATCH, 0);
+            return new Estimates(loraEstimate.requiredBytes() + 4L * c.parameterCount(),
+                    fullEstimate.requiredBytes() + 4L * c.parameterCount(), loraEstimate.availableBytes());
+        } catch (IOException | RuntimeException e) {
+            Log.debugf("No memory estimate for %s: %s", model, e.getMessage());
+            return Estimates.NONE;
+        }
+    }
+
+    /** Facts of a Hub model before download, or why there are none; cached, failures for a shorter time. */
+    private record Preview(ModelFacts facts, String note, long expiresAt) {}
+
+    static final Duration PREVIEW_TTL = Duration.ofHours(1);
+    static final Duration PREVIEW_FAILURE_TTL = Duration.ofMinutes(2);
+
+    private final Map<String, Preview> previews = new ConcurrentHashMap<>();
+
+    private Preview preview(String model) {
+        String key = key(model);
+        Preview cached = previews.get(key);
+        if (cached != null && cached.expiresAt > System.nanoTime()) {
+            return cached;
+        }
+        Preview fresh;
+        Path dir = previewDir(model);
+        try {
+            dev.personaforge.hub.RepoInfo info = dev.personaforge.hub.ModelPreview.fetch(hub(), model, dir);
+            Long fromConfig = null;
+            if (Files.isRegularFile(dir.resolve("config.json"))) {
+                try {
+                    fromConfig = LlamaConfig.load(dir.resolve("config.json")).parameterCount();
+                } catch (IOException | RuntimeException e) {
+                    Log.debugf("config.json of %s is not a supported Llama-family config: %s", model, e.getMessage());
+                }
+            }
+            fresh = new Preview(ModelFacts.beforeDownload(info, dir, fromConfig), null,
+                    System.nanoTime() + PREVIEW_TTL.toNanos());
+        } catch (IOException | RuntimeException e) {
+            fresh = new Preview(null, "Facts need the Hub or a download: " + e.getMessage(),
+                    System.nanoTime() + PREVIEW_FAILURE_TTL.toNanos());
+        }
+        previews.put(key, fresh);
+        return fresh;
+    }
+
+    private Path previewDir(String model) {
+        return config.dataDir().resolve("cache").resolve("hub-previews").resolve(model.replace('/', '-'));
     }
 
     /** Starts (or joins) the download of a Hub model into {@code data/models}. */
@@ -197,11 +249,20 @@ public class ModelCatalog {
         if (downloader == null) {
             synchronized (this) {
                 if (downloader == null) {
-                    downloader = new ModelDownloader(hubClient(), lookup.modelsDir());
+                    downloader = new ModelDownloader(hub(), lookup.modelsDir());
                 }
             }
         }
         return downloader;
+    }
+
+    private volatile HubClient hub;
+
+    private HubClient hub() {
+        if (hub == null) {
+            hub = hubClient();
+        }
+        return hub;
     }
 
     private HubClient hubClient() {

@@ -130,6 +130,35 @@ public record ModelFacts(String model, boolean downloaded, String architecture, 
                 null, null, null, null, null, null, chat, weights, null, licence, why);
     }
 
+    /**
+     * The facts of a Hub model before its weights are downloaded: config-derived facts, chat template and
+     * licence read from its small metadata files fetched into {@code metadataDir} (see {@link ModelPreview}),
+     * the weights' size from the Hub's file list. The parameter count is the Hub's, else the one given
+     * (computed from config.json by the caller), else unknown until download.
+     */
+    public static ModelFacts beforeDownload(RepoInfo info, Path metadataDir, Long parameterCountFromConfig) {
+        ModelFacts local = new LocalReader(metadataDir).read();
+        ModelFacts hub = fromHub(info);
+        Map<Fact, String> why = new EnumMap<>(Fact.class);
+        for (Fact f : List.of(Fact.HIDDEN_SIZE, Fact.LAYERS, Fact.ATTENTION_HEADS, Fact.KV_HEADS, Fact.CONTEXT_LENGTH,
+                Fact.VOCAB_SIZE, Fact.TIED_EMBEDDINGS, Fact.TORCH_DTYPE, Fact.CHAT_TEMPLATE)) {
+            local.whyUnknown(f).ifPresent(reason -> why.put(f, reason));
+        }
+        String architecture = local.architecture() != null ? local.architecture() : hub.architecture();
+        String modelType = local.modelType() != null ? local.modelType() : hub.modelType();
+        note(why, Fact.ARCHITECTURE, architecture, local.whyUnknown(Fact.ARCHITECTURE).orElse(""));
+        note(why, Fact.MODEL_TYPE, modelType, local.whyUnknown(Fact.MODEL_TYPE).orElse(""));
+        Long parameters = hub.parameterCount() != null ? hub.parameterCount() : parameterCountFromConfig;
+        note(why, Fact.PARAMETER_COUNT, parameters, "the Hub reports no parameter count; counted from the weights "
+                + "once downloaded");
+        hub.whyUnknown(Fact.WEIGHTS_BYTES).ifPresent(reason -> why.put(Fact.WEIGHTS_BYTES, reason));
+        why.put(Fact.SIZE_ON_DISK, "not downloaded yet");
+        LicenceInfo licence = local.licence().source() != LicenceInfo.Source.UNKNOWN ? local.licence() : hub.licence();
+        return new ModelFacts(info.id(), false, architecture, modelType, parameters, local.hiddenSize(), local.layers(),
+                local.attentionHeads(), local.kvHeads(), local.contextLength(), local.vocabSize(),
+                local.tiedEmbeddings(), local.torchDtype(), local.chatTemplate(), hub.weightsBytes(), null, licence, why);
+    }
+
     private static Long hubWeightsBytes(RepoInfo info) {
         boolean sharded = info.file(WeightFiles.INDEX).isPresent();
         List<RepoFile> weights = info.files().stream()

@@ -41,7 +41,8 @@ public class PersonaPageResource {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance form(Long personaId, PersonaForm form, ValidationException errors);
+        static native TemplateInstance form(Long personaId, PersonaForm form, ValidationException errors,
+                List<dev.personaforge.basemodel.ModelEntry> models);
 
         static native TemplateInstance show(Persona persona, PairPage pairs, PairQuery query, List<String> tags,
                                             DatasetReport report, ImportReport importReport, String notice,
@@ -49,6 +50,9 @@ public class PersonaPageResource {
 
         static native TemplateInstance confirmDelete(Persona persona, long pairCount);
     }
+
+    @Inject
+    dev.personaforge.basemodel.ModelCatalog catalog;
 
     @Inject
     PersonaService personas;
@@ -65,7 +69,7 @@ public class PersonaPageResource {
     @GET
     @Path("new")
     public TemplateInstance newForm() {
-        return Templates.form(null, PersonaForm.empty(), null);
+        return Templates.form(null, PersonaForm.empty(), null, catalog.list());
     }
 
     @POST
@@ -75,7 +79,7 @@ public class PersonaPageResource {
             Persona persona = personas.create(form.toInput());
             return seeOther("/personas/" + persona.id + "?notice=created");
         } catch (ValidationException e) {
-            return Response.status(400).entity(Templates.form(null, form, e)).build();
+            return Response.status(400).entity(Templates.form(null, form, e, catalog.list())).build();
         }
     }
 
@@ -106,7 +110,7 @@ public class PersonaPageResource {
     @Path("{id}/edit")
     public TemplateInstance editForm(@PathParam("id") long id) {
         Persona persona = personas.get(id);
-        return Templates.form(persona.id, PersonaForm.of(persona), null);
+        return Templates.form(persona.id, PersonaForm.of(persona), null, catalog.list());
     }
 
     @POST
@@ -118,7 +122,7 @@ public class PersonaPageResource {
             personas.update(id, form.toInput());
             return seeOther("/personas/" + id + "?notice=saved");
         } catch (ValidationException e) {
-            return Response.status(400).entity(Templates.form(id, form, e)).build();
+            return Response.status(400).entity(Templates.form(id, form, e, catalog.list())).build();
         }
     }
 

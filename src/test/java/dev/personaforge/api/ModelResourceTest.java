@@ -119,4 +119,49 @@ class ModelResourceTest {
         given().queryParam("model", "/no/such/dir").get("/api/models/facts").then().statusCode(404);
         given().get("/api/models/downloads/nobody/nothing").then().statusCode(404);
     }
+
+    @Test
+    void factsOfAHubModelAreShownBeforeDownloadFromItsMetadataOnly() {
+        int weightRequests = FakeHubTestResource.requestsFor("model.safetensors");
+        given().queryParam("model", FakeHubTestResource.PREVIEW).get("/api/models/facts").then().statusCode(200)
+                .body("installed", equalTo(false))
+                .body("facts.downloaded", equalTo(false))
+                .body("facts.architecture", equalTo("LlamaForCausalLM"))
+                .body("facts.parameterCount", greaterThan(200_000))
+                .body("facts.contextLength", equalTo(512))
+                .body("facts.vocabSize", equalTo(512))
+                .body("facts.chatTemplate", equalTo(false))
+                .body("facts.weightsBytes", greaterThan(1_000_000))
+                .body("facts.sizeOnDisk", nullValue())
+                .body("facts.unknown.SIZE_ON_DISK", equalTo("not downloaded yet"))
+                .body("facts.licence.id", equalTo("llama3.2"))
+                .body("facts.licence.warning", containsString("Acceptable Use Policy"))
+                .body("loraTrainingBytes", greaterThan(0))
+                .body("fullTrainingBytes", greaterThan(0));
+        given().queryParam("model", FakeHubTestResource.PREVIEW_UNLICENSED).get("/api/models/facts").then()
+                .statusCode(200)
+                .body("facts.licence.source", equalTo("UNKNOWN"))
+                .body("facts.licence.warning", notNullValue());
+        assertEquals(weightRequests, FakeHubTestResource.requestsFor("model.safetensors"), "no weights fetched for facts");
+    }
+
+    @Test
+    void aHubModelTheHubDoesNotKnowHasNoFactsAndSaysWhy() {
+        given().queryParam("model", "nobody/no-such-model").get("/api/models/facts").then().statusCode(200)
+                .body("installed", equalTo(false))
+                .body("facts", nullValue())
+                .body("factsNote", containsString("nobody/no-such-model"));
+    }
+
+    @Test
+    void thePersonaFormPicksABaseModelWithItsFactsAndLicence() {
+        createPersona(Map.of("name", uniqueName("Picker"), "baseModel", FakeHubTestResource.PREVIEW,
+                "systemPrompt", "You pick models."));
+        String page = given().get("/personas/new").then().statusCode(200).extract().asString();
+        org.junit.jupiter.api.Assertions.assertTrue(page.contains("aria-label=\"Choose a base model\""), "picker table");
+        org.junit.jupiter.api.Assertions.assertTrue(page.contains("data-use-model=\"" + FakeHubTestResource.PREVIEW + "\""));
+        org.junit.jupiter.api.Assertions.assertTrue(page.contains("LlamaForCausalLM"), "architecture from the Hub");
+        org.junit.jupiter.api.Assertions.assertTrue(page.contains("Llama 3.2"), "licence name");
+        org.junit.jupiter.api.Assertions.assertTrue(page.contains("licence-warning"), "licence warning");
+    }
 }

@@ -20,6 +20,10 @@ public class FakeHubTestResource implements QuarkusTestResourceLifecycleManager 
     public static final String LICENSED = "forge-test/stories-260k";
     public static final String UNLICENSED = "forge-test/no-licence";
     public static final String GATED = "forge-test/gated";
+    /** Never downloaded by the tests: its facts come from the Hub's metadata (Llama 3.2 licence in the card). */
+    public static final String PREVIEW = "forge-test/preview-llama-licence";
+    /** Never downloaded either, with no model card. */
+    public static final String PREVIEW_UNLICENSED = "forge-test/preview-no-licence";
 
     private static FakeHub hub;
 
@@ -42,6 +46,10 @@ public class FakeHubTestResource implements QuarkusTestResourceLifecycleManager 
                         .file("README.md", "---\nlicense: mit\nlanguage: en\n---\n# stories260k\n");
                 add(UNLICENSED, "2222222222222222222222222222222222222222");
                 add(GATED, "3333333333333333333333333333333333333333").gated = true;
+                FakeHub.Repo preview = add(PREVIEW, "4444444444444444444444444444444444444444")
+                        .file("README.md", "---\nlicense: llama3.2\n---\n# stories260k under another name\n");
+                preview.cardData.put("license", "llama3.2");
+                add(PREVIEW_UNLICENSED, "5555555555555555555555555555555555555555");
             }
             return Map.of("forge.hub.endpoint", hub.endpoint().toString(), "forge.hub.token", "");
         } catch (IOException e) {
