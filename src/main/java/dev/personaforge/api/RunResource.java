@@ -3,6 +3,8 @@ package dev.personaforge.api;
 import dev.personaforge.run.RunEvaluation;
 import dev.personaforge.run.RunEvent;
 import dev.personaforge.run.RunEvents;
+import dev.personaforge.run.RunExport;
+import jakarta.ws.rs.core.StreamingOutput;
 import dev.personaforge.run.RunLog;
 import dev.personaforge.run.RunMetric;
 import dev.personaforge.run.RunService;
@@ -40,6 +42,9 @@ public class RunResource {
 
     @Inject
     RunEvents events;
+
+    @Inject
+    RunExport export;
 
     @GET
     @Path("/{id}")
@@ -118,6 +123,40 @@ public class RunResource {
         }
         return Response.ok(evaluation, MediaType.APPLICATION_JSON_TYPE)
                 .header("Content-Disposition", "attachment; filename=\"run-" + id + "-evaluation.json\"").build();
+    }
+
+    @GET
+    @Path("/{id}/export/adapter")
+    @Produces("application/zip")
+    @Operation(summary = "Download the run's PEFT LoRA adapter (zip)", description = "adapter_config.json and "
+            + "adapter_model.safetensors as PEFT writes them, with the chat template, the system prompt and the run's "
+            + "settings; 409 unless the run succeeded with LoRA.")
+    public Response exportAdapter(@PathParam("id") long id) throws IOException {
+        return download(export.adapter(id));
+    }
+
+    @GET
+    @Path("/{id}/export/model")
+    @Produces("application/zip")
+    @Operation(summary = "Download the tuned model as a Hugging Face directory (zip)", description = "The adapter "
+            + "merged into the base weights (or the fully fine-tuned weights): config.json, model.safetensors (F32), "
+            + "tokenizer files; 409 unless the run succeeded.")
+    public Response exportModel(@PathParam("id") long id) throws IOException {
+        return download(export.mergedModel(id));
+    }
+
+    @GET
+    @Path("/{id}/export/dataset")
+    @Produces("application/x-ndjson")
+    @Operation(summary = "Download the exact pairs the run used (JSONL with their split)")
+    public Response exportDataset(@PathParam("id") long id) {
+        return download(export.dataset(id));
+    }
+
+    private static Response download(RunExport.Download d) {
+        StreamingOutput body = d.writer()::write;
+        return Response.ok(body, d.contentType())
+                .header("Content-Disposition", "attachment; filename=\"" + d.fileName() + "\"").build();
     }
 
     public static RunSettings empty() {

@@ -168,13 +168,8 @@ public final class LoraAdapter implements AutoCloseable {
         if (!"LORA".equals(c.path("peft_type").asText())) {
             throw new ModelLoadException(configFile + ": peft_type must be LORA, got '" + c.path("peft_type").asText() + "'");
         }
-        List<String> targets = new ArrayList<>();
-        JsonNode tm = c.path("target_modules");
-        if (tm.isArray()) {
-            tm.forEach(n -> targets.add(n.asText()));
-        } else if (tm.isTextual()) {
-            targets.addAll(Arrays.asList(tm.asText().split(",")));
-        }
+        checkSupported(configFile, c);
+        List<String> targets = targetModules(configFile, c.path("target_modules"), base);
         LoraConfig config;
         try {
             config = new LoraConfig(c.path("r").asInt(), c.path("lora_alpha").asDouble(),
@@ -209,6 +204,68 @@ public final class LoraAdapter implements AutoCloseable {
             manager.close();
             throw e;
         }
+    }
+
+    /** Refuses PEFT options this engine would silently get wrong, naming the field. */
+    private static void checkSupported(Path configFile, JsonNode c) throws ModelLoadException {
+        if (c.path("use_dora").asBoolean(false)) {
+            throw new ModelLoadException(configFile + ": use_dora is true; DoRA adapters aren't supported, only plain LoRA");
+        }
+        if (c.path("use_rslora").asBoolean(false)) {
+            throw new ModelLoadException(configFile + ": use_rslora is true; rank-stabilised scaling isn't supported");
+        }
+        if (!c.path("bias").asText("none").equals("none")) {
+            throw new ModelLoadException(configFile + ": bias is '" + c.path("bias").asText() + "'; only 'none' is supported");
+        }
+        if (c.path("fan_in_fan_out").asBoolean(false)) {
+            throw new ModelLoadException(configFile + ": fan_in_fan_out is true, which only GPT-2 style models use");
+        }
+        for (String field : List.of("rank_pattern", "alpha_pattern")) {
+            if (c.path(field).isObject() && !c.path(field).isEmpty()) {
+                throw new ModelLoadException(configFile + ": " + field + " gives modules their own rank or alpha; "
+                        + "that isn't supported");
+            }
+        }
+        for (String field : List.of("modules_to_save", "layers_to_transform")) {
+            if (!c.path(field).isMissingNode() && !c.path(field).isNull()
+                    && !(c.path(field).isArray() && c.path(field).isEmpty())) {
+                throw new ModelLoadException(configFile + ": " + field + " is set; adapters that also train or skip "
+                        + "whole modules aren't supported");
+            }
+        }
+    }
+
+    /**
+     * The module names {@code target_modules} selects, as PEFT reads it: a list of names, {@code "all-linear"}, or a
+     * regular expression matched against each projection's full path.
+     */
+    private static List<String> targetModules(Path configFile, JsonNode tm, LlamaForCausalLM base)
+            throws ModelLoadException {
+        List<String> targets = new ArrayList<>();
+        if (tm.isArray()) {
+            tm.forEach(n -> targets.add(n.asText()));
+        } else if (tm.isTextual() && tm.asText().equals("all-linear")) {
+            targets.addAll(LoraConfig.ALL_LINEAR);
+        } else if (tm.isTextual() && tm.asText().matches("[A-Za-z0-9_]+(,[A-Za-z0-9_]+)*")) {
+            targets.addAll(Arrays.asList(tm.asText().split(",")));
+        } else if (tm.isTextual()) {
+            java.util.regex.Pattern pattern;
+            try {
+                pattern = java.util.regex.Pattern.compile(tm.asText());
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new ModelLoadException(configFile + ": target_modules '" + tm.asText() + "' is not a valid "
+                        + "regular expression", e);
+            }
+            for (Linear lin : base.linears()) {
+                if (pattern.matcher(lin.path).matches() && !targets.contains(lin.name)) {
+                    targets.add(lin.name);
+                }
+            }
+        }
+        if (targets.isEmpty()) {
+            throw new ModelLoadException(configFile + ": target_modules selects none of the model's projections");
+        }
+        return targets;
     }
 
     private static void check(Path dir, String key, NDArray t, long[] expected) throws ModelLoadException {

@@ -99,6 +99,9 @@ public class RunExecutor {
                         + " tokens; " + result.droppedExamples() + " were left out because the prompt alone filled it.");
             }
             Path out = config.dataDir().resolve("runs").resolve(Long.toString(runId)).toAbsolutePath();
+            // A restarted run (or a run id reused after the database was reset) must not keep an earlier
+            // attempt's adapter, model or merged export next to the new one.
+            RunExport.deleteTree(out);
             Path saved = save(run, lm, result, out);
             RunOutcome outcome = outcome(result);
             runs.log(runId, "Saved to " + saved + ". Comparing base and tuned outputs on validation prompts.");

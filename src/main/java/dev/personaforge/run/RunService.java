@@ -184,7 +184,8 @@ public class RunService {
         }
         return new RunView(run.id, run.personaId, run.status.name(), queuePosition(run), run.baseModel,
                 settings(run), run.datasetHash, run.trainCount, run.validationCount, run.step, run.totalSteps,
-                run.epoch, run.lastLoss, outcome, run.error, run.createdAt, run.startedAt, run.finishedAt);
+                run.epoch, run.lastLoss, outcome, run.error, run.createdAt, run.startedAt, run.finishedAt,
+                run.importedFrom);
     }
 
     /**
@@ -212,6 +213,10 @@ public class RunService {
     @Transactional
     public TrainingRun restart(long runId) {
         TrainingRun run = get(runId);
+        if (run.importedFrom != null) {
+            throw new dev.personaforge.common.ConflictException("Run #" + runId + " is an adapter imported from "
+                    + run.importedFrom + "; it has no pairs to train on again.");
+        }
         if (!run.status.finished()) {
             throw ValidationException.of("status", "run " + runId + " is " + run.status.label().toLowerCase()
                     + "; only a finished, failed, cancelled or interrupted run can be restarted");
@@ -229,6 +234,40 @@ public class RunService {
         run.claimedBy = null;
         appendLog(runId, "Restarted from step 0 with the same pairs and settings.");
         queue.wake();
+        return run;
+    }
+
+    /**
+     * Records an adapter made elsewhere as a succeeded run of the persona: its files move from {@code staged} into
+     * the run's output folder, so the chat, the API and the exports use it like a run trained here.
+     */
+    @Transactional
+    public TrainingRun createImported(long personaId, RunSettings settings, String systemPrompt, String contentHash,
+                                      String importedFrom, java.nio.file.Path staged, java.nio.file.Path runsDir)
+            throws IOException {
+        Persona persona = personas.get(personaId);
+        TrainingRun run = new TrainingRun();
+        run.personaId = personaId;
+        run.status = RunStatus.SUCCEEDED;
+        run.baseModel = persona.baseModel;
+        run.settings = write(settings);
+        run.systemPrompt = systemPrompt;
+        run.datasetHash = contentHash;
+        run.importedFrom = importedFrom;
+        run.createdAt = Instant.now();
+        run.startedAt = run.createdAt;
+        run.finishedAt = run.createdAt;
+        run.persist();
+        java.nio.file.Path out = runsDir.resolve(Long.toString(run.id)).toAbsolutePath();
+        RunExport.deleteTree(out);
+        Files.createDirectories(out);
+        java.nio.file.Path adapter = out.resolve("adapter");
+        Files.move(staged, adapter, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        json.writeValue(adapter.resolve("run.json").toFile(), Map.of("personaId", personaId, "runId", run.id,
+                "label", "Run #" + run.id + " · imported LoRA", "baseModel", run.baseModel, "fullModel", false));
+        run.outputDir = out.toString();
+        appendLog(run.id, "Imported the PEFT adapter " + importedFrom + " (rank " + settings.loraRank() + ", alpha "
+                + settings.loraAlpha() + ", modules " + String.join(",", settings.targetModules()) + ").");
         return run;
     }
 

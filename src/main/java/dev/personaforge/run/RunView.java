@@ -6,5 +6,7 @@ import java.time.Instant;
 public record RunView(long id, long personaId, String status, long queuePosition, String baseModel,
                       RunSettings settings, String datasetHash, int trainCount, int validationCount, int step,
                       int totalSteps, double epoch, Double lastLoss, RunOutcome outcome, String error,
-                      Instant createdAt, Instant startedAt, Instant finishedAt) {
+                      Instant createdAt, Instant startedAt, Instant finishedAt,
+                      /* The file an imported adapter came from; null for runs trained here. */
+                      String importedFrom) {
 }

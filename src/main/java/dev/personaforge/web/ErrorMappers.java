@@ -35,6 +35,11 @@ public class ErrorMappers {
     }
 
     @ServerExceptionMapper
+    public Response conflict(dev.personaforge.common.ConflictException e, UriInfo uri) {
+        return respond(uri, 409, "conflict", "Not possible now", e.getMessage(), null);
+    }
+
+    @ServerExceptionMapper
     public Response invalid(ValidationException e, UriInfo uri) {
         return respond(uri, 400, "invalid_input", "Invalid input", e.getMessage(), e);
     }
