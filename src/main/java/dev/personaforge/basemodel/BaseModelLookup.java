@@ -35,7 +35,7 @@ public class BaseModelLookup {
 
     /** Folder that downloaded models go to. */
     public Path modelsDir() {
-        return config.dataDir().resolve("models").toAbsolutePath();
+        return config.modelsDir().toAbsolutePath();
     }
 
     private ModelLocator locator() {

@@ -67,7 +67,12 @@ public class ModelCatalog {
         downloads.keySet().forEach(refs::add);
         List<ModelEntry> entries = new ArrayList<>();
         for (String ref : refs) {
-            entries.add(entry(ref));
+            try {
+                entries.add(entry(ref));
+            } catch (NotFoundException e) {
+                // A persona still names a local directory that was moved or deleted: list it with the reason.
+                entries.add(new ModelEntry(ref, false, false, null, null, e.getMessage(), null, null, null, null));
+            }
         }
         return entries;
     }

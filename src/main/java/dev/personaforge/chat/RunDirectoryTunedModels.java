@@ -67,7 +67,7 @@ public class RunDirectoryTunedModels implements TunedModelSource {
     }
 
     private Path runsDir() {
-        return config.dataDir().resolve("runs");
+        return config.runsDir();
     }
 
     private static Optional<TunedModel> read(Path runDir, long runId) {

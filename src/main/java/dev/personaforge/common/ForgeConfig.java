@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** Typed application settings under the {@code forge.} prefix (see application.properties and README). */
 @ConfigMapping(prefix = "forge")
@@ -12,6 +13,22 @@ public interface ForgeConfig {
     /** Folder for runtime state: database, downloaded models, runs and adapters. */
     @WithDefault("data")
     Path dataDir();
+
+    /**
+     * Folder for downloaded base models and run outputs (adapters, models, exports); defaults to
+     * {@link #dataDir()}. Several instances sharing one database point this at one shared folder (NFS, a volume).
+     */
+    Optional<Path> storageDir();
+
+    /** Where run outputs live: {@code <storage>/runs/<run id>/}. */
+    default Path runsDir() {
+        return storageDir().orElse(dataDir()).resolve("runs");
+    }
+
+    /** Where base models are downloaded: {@code <storage>/models/<owner>/<name>/}. */
+    default Path modelsDir() {
+        return storageDir().orElse(dataDir()).resolve("models");
+    }
 
     Dataset dataset();
 

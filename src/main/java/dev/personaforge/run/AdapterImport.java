@@ -66,7 +66,7 @@ public class AdapterImport {
             throw ValidationException.of("baseModel", new ModelNotInstalledException(persona.baseModel).getMessage());
         }
         String name = fileName == null || fileName.isBlank() ? "adapter.zip" : Path.of(fileName).getFileName().toString();
-        Path runsDir = config.dataDir().resolve("runs");
+        Path runsDir = config.runsDir();
         Path staged = Files.createDirectories(runsDir.resolve("imports")).resolve(UUID.randomUUID().toString());
         Files.createDirectories(staged);
         try {

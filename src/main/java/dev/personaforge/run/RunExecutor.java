@@ -98,7 +98,7 @@ public class RunExecutor {
                 runs.log(runId, result.truncatedExamples() + " pairs were cut to " + settings.maxLength()
                         + " tokens; " + result.droppedExamples() + " were left out because the prompt alone filled it.");
             }
-            Path out = config.dataDir().resolve("runs").resolve(Long.toString(runId)).toAbsolutePath();
+            Path out = config.runsDir().resolve(Long.toString(runId)).toAbsolutePath();
             // A restarted run (or a run id reused after the database was reset) must not keep an earlier
             // attempt's adapter, model or merged export next to the new one.
             RunExport.deleteTree(out);

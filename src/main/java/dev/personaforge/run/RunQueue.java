@@ -9,11 +9,14 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -25,11 +28,22 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class RunQueue {
 
-    private final String instanceId = "forge-" + UUID.randomUUID().toString().substring(0, 8);
+    /** Names this server in claimed runs; defaults to a random id, set it to the host's name when running several. */
+    @ConfigProperty(name = "forge.runs.instance-id")
+    java.util.Optional<String> configuredInstanceId;
+
+    private String instanceId = "forge-" + UUID.randomUUID().toString().substring(0, 8);
     private final Semaphore wake = new Semaphore(0);
     private final Set<Long> cancelRequests = ConcurrentHashMap.newKeySet();
     private volatile boolean running;
+    private volatile Long current;
     private Thread worker;
+    private ScheduledExecutorService heartbeat;
+
+    /** How often the instance training a run says so in the database, and picks up cancels made elsewhere. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(5);
+    /** A running run whose heartbeat is older than this lost its instance. */
+    static final Duration STALE_AFTER = Duration.ofSeconds(30);
 
     @Inject
     RunExecutor executor;
@@ -38,6 +52,7 @@ public class RunQueue {
     boolean workerEnabled;
 
     void start(@Observes StartupEvent event) {
+        configuredInstanceId.filter(id -> !id.isBlank()).ifPresent(id -> instanceId = id.strip());
         recoverInterrupted();
         if (workerEnabled) {
             running = true;
@@ -45,16 +60,47 @@ public class RunQueue {
             worker.setDaemon(true);
             worker.start();
         }
+        heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "training-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        heartbeat.scheduleWithFixedDelay(this::beat, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
-     * Marks runs that a stopped server left "running" as interrupted, so they can be restarted; this server's own
-     * runs are left alone.
+     * Refreshes the heartbeat of the run this instance trains, adopts a cancel requested through another instance,
+     * and marks runs of instances that stopped beating as interrupted.
+     */
+    void beat() {
+        try {
+            Long runId = current;
+            if (runId != null) {
+                boolean cancel = QuarkusTransaction.requiringNew().call(() -> {
+                    TrainingRun.update("heartbeatAt = ?1 where id = ?2 and claimedBy = ?3", Instant.now(), runId,
+                            instanceId);
+                    TrainingRun run = TrainingRun.findById(runId);
+                    return run != null && run.cancelRequested;
+                });
+                if (cancel) {
+                    cancelRequests.add(runId);
+                }
+            }
+            recoverInterrupted();
+        } catch (RuntimeException e) {
+            Log.warnf("Training heartbeat failed: %s", e.getMessage());
+        }
+    }
+
+    /**
+     * Marks runs that a stopped server left "running" as interrupted, so they can be restarted: runs of other
+     * instances whose heartbeat is older than {@link #STALE_AFTER}; this server's own runs are left alone.
      */
     int recoverInterrupted() {
+        Instant cutoff = Instant.now().minus(STALE_AFTER);
         int interrupted = QuarkusTransaction.requiringNew().call(() -> {
-            List<TrainingRun> stale = TrainingRun.list("status = ?1 and (claimedBy is null or claimedBy <> ?2)",
-                    RunStatus.RUNNING, instanceId);
+            List<TrainingRun> stale = TrainingRun.list("status = ?1 and (claimedBy is null or claimedBy <> ?2) "
+                    + "and (heartbeatAt is null or heartbeatAt < ?3)", RunStatus.RUNNING, instanceId, cutoff);
             for (TrainingRun run : stale) {
                 run.status = RunStatus.INTERRUPTED;
                 run.finishedAt = Instant.now();
@@ -72,6 +118,9 @@ public class RunQueue {
         running = false;
         if (worker != null) {
             worker.interrupt();
+        }
+        if (heartbeat != null) {
+            heartbeat.shutdownNow();
         }
     }
 
@@ -97,9 +146,11 @@ public class RunQueue {
                     wake.tryAcquire(2, TimeUnit.SECONDS);
                     continue;
                 }
+                current = runId;
                 try {
                     executor.execute(runId, () -> cancelRequests.contains(runId));
                 } finally {
+                    current = null;
                     cancelRequests.remove(runId);
                 }
             } catch (InterruptedException e) {
@@ -122,9 +173,10 @@ public class RunQueue {
             if (candidates.isEmpty()) {
                 return null;
             }
-            int claimed = TrainingRun.update("status = ?1, claimedBy = ?2, startedAt = ?3, version = version + 1 "
-                    + "where id = ?4 and status = ?5", RunStatus.RUNNING, instanceId, Instant.now(), candidates.get(0),
-                    RunStatus.QUEUED);
+            Instant now = Instant.now();
+            int claimed = TrainingRun.update("status = ?1, claimedBy = ?2, startedAt = ?3, heartbeatAt = ?3, "
+                    + "version = version + 1 where id = ?4 and status = ?5", RunStatus.RUNNING, instanceId, now,
+                    candidates.get(0), RunStatus.QUEUED);
             return claimed == 1 ? candidates.get(0) : null;
         });
     }

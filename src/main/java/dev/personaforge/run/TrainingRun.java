@@ -88,6 +88,10 @@ public class TrainingRun extends PanacheEntityBase {
     @Column(name = "finished_at")
     public Instant finishedAt;
 
+    /** Refreshed by the instance training the run; a stale one means that instance is gone. */
+    @Column(name = "heartbeat_at")
+    public Instant heartbeatAt;
+
     /** For an adapter imported rather than trained here: the file it came from. */
     @Column(name = "imported_from", length = 500)
     public String importedFrom;
