@@ -160,7 +160,8 @@ class CrossValidationResourceTest {
         given().get("/api/cross-validations/" + cv).then().body("retrainRunId", equalTo((int) retrained));
         given().contentType(ContentType.JSON).post("/api/cross-validations/" + cv + "/retrain")
                 .then().statusCode(409).body("message", containsString("already retrained as run #" + retrained));
-        assertEquals("SUCCEEDED", awaitStatus(retrained, Set.of("SUCCEEDED", "FAILED"), LONG));
+        given().contentType(ContentType.JSON).post("/api/runs/" + retrained + "/cancel").then().statusCode(200);
+        awaitStatus(retrained, Set.of("CANCELLED", "SUCCEEDED", "FAILED"), LONG);
     }
 
     @Test
@@ -238,8 +239,9 @@ class CrossValidationResourceTest {
         given().contentType(ContentType.JSON).post("/api/cross-validations/" + cv + "/keep/" + other)
                 .then().statusCode(404).body("message", containsString("not a fold of cross-validation " + cv));
         given().contentType(ContentType.JSON).post("/api/cross-validations/" + cv + "/cancel").then().statusCode(200);
+        given().contentType(ContentType.JSON).post("/api/runs/" + other + "/cancel").then().statusCode(200);
         awaitFinished(cv);
-        awaitStatus(other, Set.of("SUCCEEDED", "FAILED"), LONG);
+        awaitStatus(other, Set.of("CANCELLED", "SUCCEEDED", "FAILED"), LONG);
     }
 
     private static final Pattern TOKEN = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"");
