@@ -43,7 +43,8 @@ function follow(root) {
         const cv = await response.json();
         render(root, cv);
         if (!ACTIVE.includes(cv.status)) {
-          window.setTimeout(() => window.location.reload(), 600);
+          // Without the query: the "queued" notice no longer applies.
+          window.setTimeout(() => window.location.replace(window.location.pathname), 600);
           return;
         }
       }

@@ -242,6 +242,10 @@ class CrossValidationResourceTest {
         given().contentType(ContentType.JSON).post("/api/runs/" + other + "/cancel").then().statusCode(200);
         awaitFinished(cv);
         awaitStatus(other, Set.of("CANCELLED", "SUCCEEDED", "FAILED"), LONG);
+
+        given().delete("/api/personas/" + persona).then().statusCode(org.hamcrest.Matchers.lessThan(300));
+        given().get("/api/cross-validations/" + cv).then().statusCode(404);
+        given().get("/api/runs/" + other).then().statusCode(404);
     }
 
     private static final Pattern TOKEN = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"");
