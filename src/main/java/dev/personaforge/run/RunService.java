@@ -84,7 +84,7 @@ public class RunService {
 
     /**
      * Stores a queued run on exactly this snapshot, as a fold of a cross-validation when {@code crossValidationId}
-     * is set; the caller wakes the queue once its transaction is done.
+     * is set; the caller wakes the queue.
      */
     TrainingRun enqueue(long personaId, String baseModel, String systemPrompt, RunSettings settings,
                         List<Snapshot> snapshot, Long crossValidationId, Integer foldIndex) {
