@@ -3,6 +3,7 @@ import { enableInlineEditing } from './inline-edit.js';
 import { enableRuns } from './runs.js';
 import { enableChat } from './chat.js';
 import { enableModels, enableModelPicker } from './models.js';
+import { enableCrossValidation } from './cross-validation.js';
 
 function enableConfirmations(root) {
   root.querySelectorAll('form[data-confirm]').forEach((form) => {
@@ -50,4 +51,5 @@ document.addEventListener('DOMContentLoaded', () => {
   enableChat(document);
   enableModels(document);
   enableModelPicker(document);
+  enableCrossValidation(document);
 });

@@ -69,17 +69,35 @@ public class RunService {
             throw ValidationException.of("pairs", "training needs at least " + MIN_PAIRS
                     + " pairs with text on both sides; this persona has " + snapshot.size());
         }
-        if (models.directory(persona.baseModel).isEmpty()) {
-            throw ValidationException.of("baseModel", new ModelNotInstalledException(persona.baseModel).getMessage());
+        requireInstalled(persona.baseModel);
+        TrainingRun run = enqueue(personaId, persona.baseModel, persona.systemPrompt, settings, snapshot, null, null);
+        queue.wake();
+        return run;
+    }
+
+    /** Refuses a run up front when its base model is not on this machine. */
+    void requireInstalled(String baseModel) {
+        if (models.directory(baseModel).isEmpty()) {
+            throw ValidationException.of("baseModel", new ModelNotInstalledException(baseModel).getMessage());
         }
+    }
+
+    /**
+     * Stores a queued run on exactly this snapshot, as a fold of a cross-validation when {@code crossValidationId}
+     * is set; the caller wakes the queue.
+     */
+    TrainingRun enqueue(long personaId, String baseModel, String systemPrompt, RunSettings settings,
+                        List<Snapshot> snapshot, Long crossValidationId, Integer foldIndex) {
         long validation = snapshot.stream().filter(Snapshot::validation).count();
         TrainingRun run = new TrainingRun();
         run.personaId = personaId;
         run.status = RunStatus.QUEUED;
-        run.baseModel = persona.baseModel;
+        run.baseModel = baseModel;
         run.settings = write(settings);
-        run.systemPrompt = persona.systemPrompt;
-        run.datasetHash = datasetHash(persona.systemPrompt, snapshot);
+        run.systemPrompt = systemPrompt;
+        run.datasetHash = datasetHash(systemPrompt, snapshot);
+        run.crossValidationId = crossValidationId;
+        run.foldIndex = foldIndex;
         run.trainCount = (int) (snapshot.size() - validation);
         run.validationCount = (int) validation;
         run.createdAt = Instant.now();
@@ -94,8 +112,9 @@ public class RunService {
             pair.validation = s.validation;
             pair.persist();
         }
-        appendLog(run.id, "Queued with " + run.trainCount + " training and " + run.validationCount + " validation pairs.");
-        queue.wake();
+        appendLog(run.id, "Queued with " + run.trainCount + " training and " + run.validationCount + " validation pairs"
+                + (foldIndex == null ? "." : " (fold " + (foldIndex + 1) + " of cross-validation #" + crossValidationId
+                + ")."));
         return run;
     }
 
@@ -185,7 +204,7 @@ public class RunService {
         return new RunView(run.id, run.personaId, run.status.name(), queuePosition(run), run.baseModel,
                 settings(run), run.datasetHash, run.trainCount, run.validationCount, run.step, run.totalSteps,
                 run.epoch, run.lastLoss, outcome, run.error, run.createdAt, run.startedAt, run.finishedAt,
-                run.importedFrom);
+                run.importedFrom, run.crossValidationId, run.foldIndex);
     }
 
     /**
@@ -284,6 +303,11 @@ public class RunService {
         line.createdAt = Instant.now();
         line.persist();
         events.emit(runId, RunEvent.log(line.message));
+    }
+
+    /** Adds a line to the run's log within the caller's transaction. */
+    void note(long runId, String message) {
+        appendLog(runId, message);
     }
 
     private String write(Object value) {

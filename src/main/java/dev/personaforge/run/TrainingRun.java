@@ -96,6 +96,14 @@ public class TrainingRun extends PanacheEntityBase {
     @Column(name = "imported_from", length = 500)
     public String importedFrom;
 
+    /** The cross-validation this run is a fold of; null for an ordinary run. */
+    @Column(name = "cross_validation_id")
+    public Long crossValidationId;
+
+    /** Which fold (from 0) of its cross-validation this run validates on; null for an ordinary run. */
+    @Column(name = "fold_index")
+    public Integer foldIndex;
+
     @Version
     public long version;
 }

@@ -58,6 +58,12 @@ public class ErrorMappers {
         return e.getResponse();
     }
 
+    /** A value of the wrong type (text where a number belongs); without this the built-in mapper answers an empty 400. */
+    @ServerExceptionMapper
+    public Response wrongType(MismatchedInputException e, UriInfo uri) {
+        return badJson(e, uri);
+    }
+
     @ServerExceptionMapper
     public Response badJson(JsonProcessingException e, UriInfo uri) {
         String where = e.getLocation() == null ? ""

@@ -42,6 +42,9 @@ public class RunForm {
     public String evalEvery;
     @RestForm
     public String seed;
+    /** The number of folds when the form starts a cross-validation instead of a run. */
+    @RestForm
+    public String k;
 
     /** The form filled with a preset's values, as first shown. */
     static RunForm of(RunSettings s) {
@@ -74,6 +77,11 @@ public class RunForm {
                 targetModules, FormNumbers.parseDouble("weightDecay", weightDecay), integer("warmupSteps", warmupSteps),
                 FormNumbers.parseDouble("validationRatio", validationRatio), integer("patience", patience),
                 integer("evalEvery", evalEvery), FormNumbers.parseLong("seed", seed));
+    }
+
+    /** The number of folds typed, or null when blank. */
+    Integer folds() {
+        return integer("k", k);
     }
 
     public boolean targets(String module) {

@@ -3,6 +3,7 @@ package dev.personaforge.web;
 import dev.personaforge.basemodel.BaseModelRegistry;
 import dev.personaforge.common.ValidationException;
 import dev.personaforge.persona.Persona;
+import dev.personaforge.run.CrossValidationService;
 import dev.personaforge.run.RunEstimate;
 import dev.personaforge.run.RunEstimator;
 import dev.personaforge.run.RunService;
@@ -23,6 +24,9 @@ public class TrainingPanels {
     @Inject
     BaseModelRegistry models;
 
+    @Inject
+    CrossValidationService crossValidations;
+
     /** The panel as first shown: the balanced preset and its estimate. */
     TrainingPanel initial(Persona persona) {
         RunSettings settings = RunSettings.preset("balanced", persona.validationRatio);
@@ -41,6 +45,7 @@ public class TrainingPanels {
             }
         }
         return new TrainingPanel(form, problems, estimate, models.status(persona.baseModel),
-                runs.list(persona.id).stream().map(runs::view).toList());
+                runs.list(persona.id).stream().map(runs::view).toList(),
+                crossValidations.list(persona.id).stream().map(crossValidations::view).toList());
     }
 }
