@@ -407,6 +407,17 @@ class OpenAiResourceTest {
     }
 
     @Test
+    void requestsTheApiCannotRouteStillGetOpenAisErrorShape() {
+        given().get("/v1/nothing-here").then().statusCode(404).contentType(ContentType.JSON)
+                .body("error.type", equalTo("invalid_request_error"))
+                .body("error.message", containsString("/v1/nothing-here"));
+        given().contentType(ContentType.TEXT).body("hello").post("/v1/chat/completions").then().statusCode(415)
+                .contentType(ContentType.JSON).body("error.type", equalTo("invalid_request_error"));
+        given().get("/v1/chat/completions").then().statusCode(405)
+                .contentType(ContentType.JSON).body("error.type", equalTo("invalid_request_error"));
+    }
+
+    @Test
     void unknownModelsAre404sSayingWhy() {
         stories260k();
         long noRuns = createPersona(Map.of("name", uniqueName("Untrained"), "baseModel", stories260k().toString()));
