@@ -2,12 +2,13 @@ package dev.personaforge.openai;
 
 import dev.personaforge.basemodel.BaseModelLookup;
 import dev.personaforge.basemodel.ModelCatalog;
-import dev.personaforge.basemodel.ModelEntry;
 import dev.personaforge.chat.TunedModel;
 import dev.personaforge.chat.TunedModelSource;
+import dev.personaforge.hub.ModelDownloader;
 import dev.personaforge.persona.Persona;
 import dev.personaforge.run.RunStatus;
 import dev.personaforge.run.TrainingRun;
+import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -15,12 +16,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Turns OpenAI model ids into models this server has: {@code <persona slug>} is the persona's latest successful
@@ -35,9 +39,6 @@ public class ModelResolver {
 
     @Inject
     BaseModelLookup lookup;
-
-    @Inject
-    ModelCatalog catalog;
 
     @Inject
     TunedModelSource tunedModels;
@@ -86,7 +87,8 @@ public class ModelResolver {
 
     /**
      * Every model id the server answers to: each persona with a successful run (its latest), each such run,
-     * then each base model on this machine.
+     * then each base model on this machine that is offered, downloaded or used by a persona (a persona whose base
+     * model directory has gone is skipped, not an error).
      */
     public List<ModelTarget> list() {
         List<ModelTarget> models = new ArrayList<>();
@@ -104,12 +106,32 @@ public class ModelResolver {
             }
             tuned(persona.slug + "@" + run.id, persona, run).ifPresent(models::add);
         }
-        for (ModelEntry entry : catalog.list()) {
-            if (entry.installed()) {
-                lookup.directory(entry.model()).ifPresent(dir -> models.add(base(BASE_PREFIX + entry.model(), entry.model(), dir)));
-            }
+        Set<String> bases = new LinkedHashSet<>(ModelCatalog.OFFERED);
+        bases.addAll(downloadedIds());
+        personas.values().stream().sorted(Comparator.comparing(p -> p.id)).forEach(p -> bases.add(p.baseModel.strip()));
+        for (String ref : bases) {
+            lookup.directory(ref).ifPresent(dir -> models.add(base(BASE_PREFIX + ref, ref, dir)));
         }
         return models;
+    }
+
+    /** The Hub ids of the models downloaded into {@code data/models}. */
+    private List<String> downloadedIds() {
+        Path root = lookup.modelsDir();
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        List<String> ids = new ArrayList<>();
+        try (Stream<Path> owners = Files.list(root)) {
+            for (Path owner : owners.filter(Files::isDirectory).toList()) {
+                try (Stream<Path> names = Files.list(owner)) {
+                    names.forEach(dir -> ModelDownloader.installedIn(dir).ifPresent(marker -> ids.add(marker.repoId())));
+                }
+            }
+        } catch (IOException e) {
+            Log.warnf("Cannot list %s: %s", root, e.getMessage());
+        }
+        return ids;
     }
 
     private List<TrainingRun> successfulRuns(long personaId) {

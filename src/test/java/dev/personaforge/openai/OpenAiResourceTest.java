@@ -102,6 +102,16 @@ class OpenAiResourceTest {
                 .body("error.message", containsString("nobody-has-this-slug"));
     }
 
+    @Test
+    void aPersonaWhoseBaseModelDirectoryIsGoneDoesNotBreakTheList() throws java.io.IOException {
+        java.nio.file.Path gone = java.nio.file.Files.createTempDirectory("gone-model");
+        createPersona(Map.of("name", uniqueName("Orphan"), "baseModel", gone.toString()));
+        java.nio.file.Files.delete(gone);
+        given().get("/v1/models").then().statusCode(200)
+                .body("object", equalTo("list"))
+                .body("data.id", org.hamcrest.Matchers.not(hasItem("base:" + gone)));
+    }
+
     private static org.hamcrest.Matcher<Iterable<? extends Object>> everyItemIs(String value) {
         return org.hamcrest.Matchers.everyItem(equalTo(value));
     }
