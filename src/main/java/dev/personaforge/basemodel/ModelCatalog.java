@@ -67,7 +67,12 @@ public class ModelCatalog {
         downloads.keySet().forEach(refs::add);
         List<ModelEntry> entries = new ArrayList<>();
         for (String ref : refs) {
-            entries.add(entry(ref));
+            try {
+                entries.add(entry(ref));
+            } catch (NotFoundException e) {
+                // A persona's local base model directory that has since been removed: nothing to list.
+                Log.debugf("Not listing %s: %s", ref, e.getMessage());
+            }
         }
         return entries;
     }
