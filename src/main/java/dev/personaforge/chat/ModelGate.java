@@ -11,9 +11,10 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Lets one generation at a time run on a loaded base model, first come first served. Generations on different
- * models, and training, never wait for each other: the gate is per model instance, not global.
+ * models, and training, never wait for each other: the gate is per model instance, not global. The chat and the
+ * OpenAI-compatible API share it, so their generations on one model take turns.
  */
-final class ModelGate {
+public final class ModelGate {
 
     private static final Map<LanguageModel, Semaphore> GATES = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -24,7 +25,7 @@ final class ModelGate {
      * Waits for the model's turn. {@code onWait} runs once when someone else is generating; returns false when
      * {@code cancelled} turned true while waiting (then the gate is not held).
      */
-    static boolean enter(LanguageModel model, BooleanSupplier cancelled, Runnable onWait) throws InterruptedException {
+    public static boolean enter(LanguageModel model, BooleanSupplier cancelled, Runnable onWait) throws InterruptedException {
         Semaphore gate = gate(model);
         if (gate.tryAcquire()) {
             return true;
@@ -38,7 +39,7 @@ final class ModelGate {
         return true;
     }
 
-    static void leave(LanguageModel model) {
+    public static void leave(LanguageModel model) {
         gate(model).release();
     }
 

@@ -1,13 +1,30 @@
 package dev.personaforge.model;
 
-/** The outcome of one {@link GenerationRequest}. */
+import java.util.List;
+
+/**
+ * The outcome of one {@link GenerationRequest}.
+ *
+ * @param logprobs one entry per token of {@code tokenIds} when the request asked for log-probabilities, else null
+ */
 public record GenerationResult(
         long[] tokenIds,
         String text,
         FinishReason finishReason,
         int promptTokens,
         long timeToFirstTokenNanos,
-        long totalNanos) {
+        long totalNanos,
+        List<TokenLogprob> logprobs) {
+
+    public GenerationResult {
+        logprobs = logprobs == null ? null : List.copyOf(logprobs);
+    }
+
+    /** A result without log-probabilities. */
+    public GenerationResult(long[] tokenIds, String text, FinishReason finishReason, int promptTokens,
+                            long timeToFirstTokenNanos, long totalNanos) {
+        this(tokenIds, text, finishReason, promptTokens, timeToFirstTokenNanos, totalNanos, null);
+    }
 
     /** Why generation of a sequence stopped. */
     public enum FinishReason {

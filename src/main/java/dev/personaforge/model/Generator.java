@@ -17,8 +17,9 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Text is streamed per token through a {@link TokenListener}; a delta is only emitted once it
  * forms complete UTF-8 characters (byte-fallback tokens are held back until the character is
- * whole) and cannot be the start of a stop string. Cancellation is checked between tokens. All
- * native memory of a call is released when it returns.
+ * whole) and cannot be the start of a stop string. On request each token comes with its
+ * log-probability and the most likely alternatives ({@link TokenLogprob}). Cancellation is checked
+ * between tokens. All native memory of a call is released when it returns.
  */
 public final class Generator {
     private final LlamaForCausalLM model;
@@ -47,6 +48,7 @@ public final class Generator {
         final StreamingDecoder decoder;
         final List<Long> generated = new ArrayList<>();
         final Set<Long> seen = new HashSet<>();
+        final List<TokenLogprob> logprobs;
         GenerationResult.FinishReason finish;
         long firstTokenAt;
         long finishedAt;
@@ -55,6 +57,7 @@ public final class Generator {
             this.req = req;
             this.sampler = new TokenSampler(req.sampling());
             this.decoder = tokenizer == null ? null : new StreamingDecoder(tokenizer, req.sampling().stopStrings());
+            this.logprobs = req.wantsLogprobs() ? new ArrayList<>() : null;
             for (long id : req.promptIds()) {
                 seen.add(id);
             }
@@ -168,14 +171,21 @@ public final class Generator {
                         continue;
                     }
                     float[] rowLogits = Arrays.copyOfRange(logits, r * vocab, (r + 1) * vocab);
+                    // Log-probabilities come from the raw logits, before the sampler penalises them in place.
+                    float[] rawLogits = row.logprobs == null ? null : rowLogits.clone();
                     long token = row.sampler.next(rowLogits, row.seen);
+                    TokenLogprob logprob = null;
+                    if (rawLogits != null) {
+                        logprob = TokenLogprob.of(rawLogits, token, row.req.topLogprobs());
+                        row.logprobs.add(logprob);
+                    }
                     next[r][0] = token;
                     if (row.generated.isEmpty()) {
                         row.firstTokenAt = System.nanoTime();
                     }
                     String delta = row.accept(token, maxContext);
                     if (listener != null) {
-                        listener.onToken(r, token, delta);
+                        listener.onToken(r, token, delta, logprob);
                     }
                     if (row.finish != null) {
                         row.finishedAt = System.nanoTime();
@@ -200,7 +210,7 @@ public final class Generator {
         List<GenerationResult> results = new ArrayList<>();
         for (Row row : rows) {
             results.add(new GenerationResult(row.generatedIds(), row.text(), row.finish, row.req.promptIds().length,
-                    row.firstTokenAt == 0 ? 0 : row.firstTokenAt - start, row.finishedAt - start));
+                    row.firstTokenAt == 0 ? 0 : row.firstTokenAt - start, row.finishedAt - start, row.logprobs));
         }
         return results;
     }

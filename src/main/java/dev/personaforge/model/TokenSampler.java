@@ -89,7 +89,7 @@ final class TokenSampler {
         return best;
     }
 
-    private static int[] topK(float[] logits, int k) {
+    static int[] topK(float[] logits, int k) {
         PriorityQueue<Integer> heap = new PriorityQueue<>(k + 1, (a, b) -> Float.compare(logits[a], logits[b]));
         for (int i = 0; i < logits.length; i++) {
             if (heap.size() < k) {

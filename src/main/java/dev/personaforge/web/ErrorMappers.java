@@ -6,6 +6,7 @@ import dev.personaforge.api.ErrorResponse;
 import dev.personaforge.common.NotFoundException;
 import dev.personaforge.common.ValidationException;
 import dev.personaforge.dataset.UploadTooLargeException;
+import dev.personaforge.openai.OpenAiErrors;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.WebApplicationException;
@@ -15,7 +16,8 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * Turns errors into responses: JSON under {@code /api}, a readable HTML page elsewhere. Never a stack trace.
+ * Turns errors into responses: JSON under {@code /api}, OpenAI's error shape under {@code /v1}, a readable HTML page
+ * elsewhere. Never a stack trace.
  */
 public class ErrorMappers {
 
@@ -55,6 +57,9 @@ public class ErrorMappers {
         if (e.getCause() instanceof JsonProcessingException json) {
             return badJson(json, uri);
         }
+        if (OpenAiErrors.covers(uri.getPath())) {
+            return OpenAiErrors.response(e.getResponse().getStatus(), e.getMessage());
+        }
         return e.getResponse();
     }
 
@@ -76,6 +81,9 @@ public class ErrorMappers {
 
     private static Response respond(UriInfo uri, int status, String code, String title, String message,
                                     ValidationException validation) {
+        if (OpenAiErrors.covers(uri.getPath())) {
+            return OpenAiErrors.response(status, message);
+        }
         if (uri.getPath().startsWith("/api/")) {
             ErrorResponse body = validation == null ? ErrorResponse.of(code, message)
                     : new ErrorResponse(code, message, validation.problems());

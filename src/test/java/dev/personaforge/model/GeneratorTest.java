@@ -79,6 +79,62 @@ class GeneratorTest {
     }
 
     @Test
+    void logprobsAreTheModelsLogSoftmaxWhateverTheSampling() {
+        long[] prompt = {1, 403, 261};
+        GenerationRequest greedy = new GenerationRequest(prompt, null, SamplingParams.greedy(6)).withLogprobs(3);
+        List<TokenLogprob> streamed = new ArrayList<>();
+        GenerationResult r = gen.generate(List.of(greedy), new TokenListener() {
+            @Override
+            public void onToken(int request, long tokenId, String textDelta) {
+                throw new AssertionError("the listener with log-probabilities is called");
+            }
+
+            @Override
+            public void onToken(int request, long tokenId, String textDelta, TokenLogprob logprob) {
+                streamed.add(logprob);
+            }
+        }, () -> false).get(0);
+        assertEquals(r.tokenIds().length, r.logprobs().size());
+        assertEquals(r.logprobs(), streamed);
+
+        // The first token's figures equal an independent log-softmax over a plain forward pass of the prompt.
+        float[] logits;
+        try (ai.djl.ndarray.NDManager scope = lm.model().manager().newSubManager()) {
+            float[] all = lm.model().forward(scope, new long[][] {prompt}).toFloatArray(); // (1, T, V)
+            int v = lm.config().vocabSize();
+            logits = Arrays.copyOfRange(all, (prompt.length - 1) * v, prompt.length * v);
+        }
+        double max = Double.NEGATIVE_INFINITY;
+        for (float l : logits) {
+            max = Math.max(max, l);
+        }
+        double z = 0;
+        for (float l : logits) {
+            z += Math.exp(l - max);
+        }
+        TokenLogprob first = r.logprobs().get(0);
+        assertEquals(r.tokenIds()[0], first.tokenId());
+        assertEquals(logits[(int) first.tokenId()] - max - Math.log(z), first.logprob(), 1e-3);
+        for (TokenLogprob lp : r.logprobs()) {
+            assertEquals(3, lp.top().size());
+            assertTrue(lp.logprob() <= 0);
+            // Greedy decoding picks the most likely token, so it heads the alternatives with the same figure.
+            assertEquals(lp.tokenId(), lp.top().get(0).tokenId());
+            assertEquals(lp.logprob(), lp.top().get(0).logprob(), 1e-9);
+            assertTrue(lp.top().get(0).logprob() >= lp.top().get(1).logprob());
+            assertTrue(lp.top().get(1).logprob() >= lp.top().get(2).logprob());
+        }
+
+        // A hot, seeded draw reports the same distribution (not the tempered one) for the same first position.
+        GenerationResult hot = gen.generate(new GenerationRequest(prompt, null, SamplingParams.sample(1.8, 0, 1.0, 7, 1))
+                .withLogprobs(0));
+        TokenLogprob hotFirst = hot.logprobs().get(0);
+        assertEquals(0, hotFirst.top().size());
+        assertEquals(logits[(int) hotFirst.tokenId()] - max - Math.log(z), hotFirst.logprob(), 1e-3);
+        assertEquals(null, gen.generate(new GenerationRequest(prompt, null, SamplingParams.greedy(2))).logprobs());
+    }
+
+    @Test
     void koreanByteFallbackNeverStreamsBrokenCharacters() {
         String korean = "안녕하세요, 오늘은 날씨가 좋네요. 한국어 텍스트 🙂";
         long[] ids = lm.tokenizer().encode(korean, false);
