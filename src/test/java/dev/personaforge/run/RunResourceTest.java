@@ -244,9 +244,17 @@ class RunResourceTest {
         long persona = storyPersona(12);
         long run = start(persona, settings("epochs", 1));
         awaitStatus(run, Set.of("SUCCEEDED", "FAILED"), LONG);
+        // Another instance that is alive (fresh heartbeat) keeps its run...
         io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() ->
-                TrainingRun.update("status = ?1, claimedBy = ?2 where id = ?3", RunStatus.RUNNING, "forge-stopped", run));
-        assertTrue(queue.recoverInterrupted() >= 1);
+                TrainingRun.update("status = ?1, claimedBy = ?2, heartbeatAt = ?3 where id = ?4", RunStatus.RUNNING,
+                        "forge-elsewhere", java.time.Instant.now().plusSeconds(600), run));
+        queue.recoverInterrupted();
+        given().get("/api/runs/" + run).then().body("status", equalTo("RUNNING"));
+        // ...one whose heartbeat stopped lost its server.
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() ->
+                TrainingRun.update("claimedBy = ?1, heartbeatAt = ?2 where id = ?3", "forge-stopped",
+                        java.time.Instant.now().minus(RunQueue.STALE_AFTER).minusSeconds(1), run));
+        queue.recoverInterrupted();
         given().get("/api/runs/" + run).then().body("status", equalTo("INTERRUPTED"))
                 .body("error", containsString("server stopped"));
         given().contentType(ContentType.JSON).post("/api/runs/" + run + "/restart").then().statusCode(200)
