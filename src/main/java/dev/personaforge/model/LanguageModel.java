@@ -34,15 +34,23 @@ public final class LanguageModel implements AutoCloseable {
     private final TextTokenizer tokenizer;
     private final ChatTemplate chatTemplate;
     private final GenerationDefaults generationDefaults;
+    /** False for a tuned variant that borrows the tokenizer of the model it was made from. */
+    private final boolean ownsTokenizer;
 
     private LanguageModel(Path directory, NDManager manager, LlamaForCausalLM model, TextTokenizer tokenizer,
             ChatTemplate chatTemplate, GenerationDefaults generationDefaults) {
+        this(directory, manager, model, tokenizer, chatTemplate, generationDefaults, true);
+    }
+
+    private LanguageModel(Path directory, NDManager manager, LlamaForCausalLM model, TextTokenizer tokenizer,
+            ChatTemplate chatTemplate, GenerationDefaults generationDefaults, boolean ownsTokenizer) {
         this.directory = directory;
         this.manager = manager;
         this.model = model;
         this.tokenizer = tokenizer;
         this.chatTemplate = chatTemplate;
         this.generationDefaults = generationDefaults;
+        this.ownsTokenizer = ownsTokenizer;
     }
 
     /**
@@ -185,6 +193,18 @@ public final class LanguageModel implements AutoCloseable {
     }
 
     /**
+     * This model with the changed tensors of a partial fine-tune in place: it shares this model's tokenizer, chat
+     * template and every unchanged weight, and owns copies of the changed tensors only. Closing it frees those
+     * copies; closing this model frees the variant too, so do not use the variant after that.
+     *
+     * @throws ModelLoadException when the tensors do not fit this model's architecture
+     */
+    public LanguageModel withPartialWeights(PartialWeights partial) throws ModelLoadException {
+        LlamaForCausalLM tuned = partial.applyTo(model);
+        return new LanguageModel(directory, tuned.manager(), tuned, tokenizer, chatTemplate, generationDefaults, false);
+    }
+
+    /**
      * Writes a full Hugging Face model directory with {@code adapter} merged into the weights
      * (F32 {@code model.safetensors}, config, tokenizer and generation files copied). This model's
      * own weights are left unchanged.
@@ -223,7 +243,9 @@ public final class LanguageModel implements AutoCloseable {
 
     @Override
     public void close() {
-        tokenizer.close();
+        if (ownsTokenizer) {
+            tokenizer.close();
+        }
         manager.close();
     }
 }

@@ -124,6 +124,13 @@ public record LlamaConfig(
         return numAttentionHeads / numKeyValueHeads;
     }
 
+    /** This config with {@code tie_word_embeddings} set to {@code tied}, e.g. after giving a tied model its own head. */
+    public LlamaConfig withTiedWordEmbeddings(boolean tied) {
+        return new LlamaConfig(architecture, hiddenSize, intermediateSize, numHiddenLayers, numAttentionHeads,
+                numKeyValueHeads, headDim, vocabSize, maxPositionEmbeddings, rmsNormEps, ropeTheta, ropeScaling, tied,
+                qkvBias, oBias, mlpBias, bosTokenId, eosTokenIds);
+    }
+
     /** Total parameter count of the base model (tied embeddings counted once). */
     public long parameterCount() {
         long h = hiddenSize;

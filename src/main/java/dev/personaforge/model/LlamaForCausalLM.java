@@ -147,6 +147,60 @@ public final class LlamaForCausalLM implements AutoCloseable {
         return new LlamaForCausalLM(config, manager, owned);
     }
 
+    /**
+     * A model that shares this model's weights except {@code replaced}, e.g. base weights with the tensors of a
+     * partial fine-tune swapped in. The replaced tensors move into a new sub-manager of this model's manager;
+     * closing the returned model frees only them, and closing this model frees both. The shared tensors must not
+     * be changed while the other model uses them. Half-precision inference copies are shared too, and made for the
+     * replaced projections when this model has them.
+     *
+     * @param config this model's config, or the same with untied embeddings when {@code replaced} adds
+     *     {@code lm_head.weight} to a tied model
+     * @param replaced Hugging Face names to tensors of the expected shapes; ownership moves to the new model
+     * @throws ModelLoadException naming a tensor that the config does not have or whose shape differs
+     */
+    public LlamaForCausalLM withTensors(LlamaConfig config, Map<String, NDArray> replaced) throws ModelLoadException {
+        if (!config.equals(this.config) && !config.equals(this.config.withTiedWordEmbeddings(false))) {
+            throw new ModelLoadException("replaced tensors must keep the architecture (only untying the head is allowed)");
+        }
+        Map<String, long[]> expected = expectedShapes(config);
+        Map<String, NDArray> w = new LinkedHashMap<>(stateDict());
+        for (Map.Entry<String, NDArray> e : replaced.entrySet()) {
+            long[] shape = expected.get(e.getKey());
+            if (shape == null) {
+                throw new ModelLoadException("tensor " + e.getKey() + " is not part of " + config.architecture()
+                        + " (tied " + config.tieWordEmbeddings() + ")");
+            }
+            if (!Arrays.equals(shape, e.getValue().getShape().getShape())) {
+                throw new ModelLoadException("tensor " + e.getKey() + " has shape "
+                        + Arrays.toString(e.getValue().getShape().getShape()) + ", expected " + Arrays.toString(shape));
+            }
+        }
+        if (expected.containsKey("lm_head.weight") && !w.containsKey("lm_head.weight") && !replaced.containsKey("lm_head.weight")) {
+            throw new ModelLoadException("an untied config needs lm_head.weight");
+        }
+        NDManager own = manager.newSubManager();
+        for (Map.Entry<String, NDArray> e : replaced.entrySet()) {
+            e.getValue().attach(own);
+            e.getValue().setName(e.getKey());
+            w.put(e.getKey(), e.getValue());
+        }
+        LlamaForCausalLM view = new LlamaForCausalLM(config, own, w);
+        if (halfPrecisionInference()) {
+            List<Linear> mine = linears();
+            List<Linear> theirs = view.linears();
+            for (int i = 0; i < mine.size(); i++) {
+                Linear a = mine.get(i);
+                Linear b = theirs.get(i);
+                b.weightHalf = b.weight == a.weight ? a.weightHalf : view.half(b.weight);
+                b.biasHalf = b.bias == null ? null : b.bias == a.bias ? a.biasHalf : view.half(b.bias);
+            }
+            NDArray head = view.lmHead != null ? view.lmHead : view.embedTokens;
+            view.headHalf = head == (lmHead != null ? lmHead : embedTokens) ? headHalf : view.half(head);
+        }
+        return view;
+    }
+
     /** A model with random weights (normal, std 0.02; norms at 1), e.g. for tests and benchmarks. */
     public static LlamaForCausalLM random(LlamaConfig config, long seed, NDManager parent) {
         return random(config, seed, parent, 0.02f);
@@ -301,7 +355,10 @@ public final class LlamaForCausalLM implements AutoCloseable {
      * forward pass of compute. LoRA dropout draws the same masks in both passes because the torch
      * generator is reseeded per layer from {@code dropoutSeed}.
      *
-     * <p>Base weights must not require gradients (use the plain autograd path for full fine-tuning).
+     * <p>The embeddings must not require gradients (use the plain autograd path for full fine-tuning). Other base
+     * weights may (a partial fine-tune of the top layers, the final norm or the head): the backward sweep then
+     * stops at the lowest layer that has a trainable weight, and the inputs of the frozen layers below it are freed
+     * during the forward pass.
      *
      * @param inputIds (B, T) in the caller's scope manager
      * @param labels (B, T) target ids, {@link Losses#IGNORE_INDEX} where no loss is taken
@@ -309,29 +366,38 @@ public final class LlamaForCausalLM implements AutoCloseable {
     public LossResult checkpointedLossAndBackward(NDArray inputIds, boolean[][] attentionMask, long[][] labels,
             AdapterBatch adapters, float lossScale, long dropoutSeed, int lossChunk) {
         if (embedTokens.hasGradient()) {
-            throw new IllegalStateException("checkpointing supports adapter training only; base weights require gradients");
+            throw new IllegalStateException("checkpointing cannot train the embeddings; use the plain autograd path");
         }
         NDManager scope = inputIds.getManager();
         LoraRouting lora = adapters == null ? null : adapters.routing();
+        int n = layers.size();
+        int firstTrained = lora != null ? 0 : firstLayerWithGradient();
+        boolean needHiddenGrad = firstTrained < n || norm.weight.hasGradient();
         boolean previous = Torch.setGradMode(false);
         try {
             ForwardContext ctx = context(inputIds, attentionMask, null, lora, true);
-            int n = layers.size();
             NDArray[] inputs = new NDArray[n + 1];
             inputs[0] = Torch.embedding(inputIds, embedTokens); // (B, T, H)
             for (int i = 0; i < n; i++) {
                 Torch.seed(dropoutSeed + i);
                 inputs[i + 1] = forwardLayer(layers.get(i), inputs[i], ctx, scope); // (B, T, H)
+                if (i < firstTrained) {
+                    inputs[i].close(); // below the lowest trained layer: never recomputed
+                }
             }
 
             NDArray last = inputs[n];
-            last.setRequiresGradient(true);
+            if (needHiddenGrad) {
+                last.setRequiresGradient(true);
+            }
             NDArray hidden;
             NDArray hiddenGrad;
             try (NDManager headScope = scope.newSubManager()) {
                 NDArray normed = norm.forward(last); // (B, T, H), without a graph: grad mode is off
                 normed.attach(headScope);
-                normed.setRequiresGradient(true);
+                if (needHiddenGrad) {
+                    normed.setRequiresGradient(true);
+                }
                 hidden = normed;
                 double lossSum = 0;
                 int total = 0;
@@ -375,6 +441,9 @@ public final class LlamaForCausalLM implements AutoCloseable {
                     }
                     seen += taken;
                 }
+                if (!needHiddenGrad) {
+                    return new LossResult(lossSum / total, total); // only the head trains: no backward below it
+                }
                 hiddenGrad = hidden.getGradient(); // (B, T, H)
                 hiddenGrad.attach(scope);
                 Torch.setGradMode(true);
@@ -384,10 +453,10 @@ public final class LlamaForCausalLM implements AutoCloseable {
                 NDArray grad = last.getGradient();
                 grad.attach(scope);
                 last.setRequiresGradient(false);
-                for (int i = n - 1; i >= 0; i--) {
+                for (int i = n - 1; i >= firstTrained; i--) {
                     try (NDManager layerScope = scope.newSubManager()) {
                         NDArray x = inputs[i];
-                        boolean needInputGrad = i > 0;
+                        boolean needInputGrad = i > firstTrained;
                         if (needInputGrad) {
                             x.setRequiresGradient(true);
                         }
@@ -414,6 +483,17 @@ public final class LlamaForCausalLM implements AutoCloseable {
         } finally {
             Torch.setGradMode(previous);
         }
+    }
+
+    /** Index of the lowest decoder layer with a weight that requires gradients; the layer count when none does. */
+    private int firstLayerWithGradient() {
+        List<String> trainable = new ArrayList<>();
+        for (Map.Entry<String, NDArray> e : stateDict().entrySet()) {
+            if (e.getKey().startsWith("model.layers.") && e.getValue().hasGradient()) {
+                trainable.add(e.getKey());
+            }
+        }
+        return trainable.stream().mapToInt(PartialTuning::layerOf).min().orElse(layers.size());
     }
 
     /** Projects hidden states to vocabulary logits with {@code lm_head} (or the tied embedding). */
@@ -454,8 +534,9 @@ public final class LlamaForCausalLM implements AutoCloseable {
         return copy;
     }
 
-    private static void closeHalf(NDArray array) {
-        if (array != null) {
+    /** Closes a half-precision copy this model owns; copies shared with the model it was made from stay open. */
+    private void closeHalf(NDArray array) {
+        if (array != null && array.getManager() == manager) {
             array.close();
         }
     }

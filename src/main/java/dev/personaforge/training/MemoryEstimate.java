@@ -1,6 +1,7 @@
 package dev.personaforge.training;
 
 import dev.personaforge.model.LlamaConfig;
+import dev.personaforge.model.PartialTuning;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -26,7 +27,7 @@ public record MemoryEstimate(long trainableStateBytes, long activationBytes, lon
     static final int LOSS_CHUNK = Trainer.LOSS_CHUNK;
 
     /**
-     * Estimates a run.
+     * Estimates a LoRA or full fine-tuning run.
      *
      * @param trainableParams values updated by the optimizer (adapter or, for full fine-tuning, the model)
      * @param fullFineTune whether the model is copied (and its best state kept)
@@ -36,26 +37,54 @@ public record MemoryEstimate(long trainableStateBytes, long activationBytes, lon
      */
     public static MemoryEstimate training(LlamaConfig c, long trainableParams, boolean fullFineTune, long tokens,
             long seqLen, int batch, long limitBytes) {
-        long state = trainableParams * 4L * (fullFineTune ? 4 : 5);
+        if (!fullFineTune) {
+            return checkpointed(c, trainableParams, c.numHiddenLayers(), tokens, seqLen, batch, limitBytes);
+        }
+        long state = trainableParams * 4L * 4;
+        long oneLayer = oneLayer(c, tokens, seqLen, batch);
+        // plain autograd: every layer's activations and all logits live until backward
+        long activations = c.numHiddenLayers() * oneLayer + 4L * tokens * c.hiddenSize() * 4;
+        long logits = 4L * tokens * c.vocabSize() * 3;
+        long copy = 2 * c.parameterCount() * 4L;
+        return of(state, activations, logits, copy, limitBytes);
+    }
+
+    /**
+     * Estimates a partial fine-tune ({@code top-layers}, {@code feature-extraction}): gradients, AdamW moments and a
+     * best copy for the trained tensors only (the rest is shared with the base, not copied), and activations only
+     * for the layers the backward sweep goes through.
+     */
+    public static MemoryEstimate partial(LlamaConfig c, PartialTuning tuning, long tokens, long seqLen, int batch,
+            long limitBytes) {
+        return checkpointed(c, tuning.trainableParameters(c), tuning.topLayers(), tokens, seqLen, batch, limitBytes);
+    }
+
+    /**
+     * The checkpointed path (see {@code LlamaForCausalLM.checkpointedLossAndBackward}): trained values with their
+     * gradient, two AdamW moments and a best copy; the inputs of the {@code backwardLayers} layers it recomputes,
+     * one layer's activations at a time, and one chunk of logits.
+     */
+    private static MemoryEstimate checkpointed(LlamaConfig c, long trainableParams, int backwardLayers, long tokens,
+            long seqLen, int batch, long limitBytes) {
+        long state = trainableParams * 4L * 5;
+        long activations = 4L * tokens * c.hiddenSize() * (backwardLayers + 3)
+                + (backwardLayers > 0 ? oneLayer(c, tokens, seqLen, batch) : 0);
+        long logits = 4L * Math.min(tokens, LOSS_CHUNK) * c.vocabSize() * 4;
+        return of(state, activations, logits, 0, limitBytes);
+    }
+
+    /** Bytes one decoder layer keeps for backward: projections, norms, MLP and attention probabilities. */
+    private static long oneLayer(LlamaConfig c, long tokens, long seqLen, int batch) {
         long h = c.hiddenSize();
         long q = (long) c.numAttentionHeads() * c.headDim();
         long kv = (long) c.numKeyValueHeads() * c.headDim();
         long inter = c.intermediateSize();
         long perTokenPerLayer = 8 * h + 8 * q + 4 * kv + 5 * inter;
         long attention = (long) batch * c.numAttentionHeads() * seqLen * seqLen * 3;
-        long oneLayer = 4L * (tokens * perTokenPerLayer + attention);
-        long activations;
-        long logits;
-        if (fullFineTune) {
-            // plain autograd: every layer's activations and all logits live until backward
-            activations = c.numHiddenLayers() * oneLayer + 4L * tokens * h * 4;
-            logits = 4L * tokens * c.vocabSize() * 3;
-        } else {
-            // checkpointed (see LlamaForCausalLM.checkpointedLossAndBackward): layer inputs, one layer, one chunk of logits
-            activations = 4L * tokens * h * (c.numHiddenLayers() + 3) + oneLayer;
-            logits = 4L * Math.min(tokens, LOSS_CHUNK) * c.vocabSize() * 4;
-        }
-        long copy = fullFineTune ? 2 * c.parameterCount() * 4L : 0;
+        return 4L * (tokens * perTokenPerLayer + attention);
+    }
+
+    private static MemoryEstimate of(long state, long activations, long logits, long copy, long limitBytes) {
         long required = (long) (SLACK * (state + activations + logits + copy));
         long available = limitBytes > 0 ? limitBytes : availableMemory();
         return new MemoryEstimate(state, activations, logits, copy, required, available);

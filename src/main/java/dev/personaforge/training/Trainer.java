@@ -9,18 +9,23 @@ import dev.personaforge.model.LlamaForCausalLM;
 import dev.personaforge.model.LoraAdapter;
 import dev.personaforge.model.LoraConfig;
 import dev.personaforge.model.Losses;
+import dev.personaforge.model.ModelLoadException;
+import dev.personaforge.model.PartialTuning;
 import dev.personaforge.model.Torch;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 
 /**
- * Fine-tunes a loaded model on persona examples with LoRA (or full fine-tuning): loss on completion
+ * Fine-tunes a loaded model on persona examples with LoRA, full fine-tuning or a partial method (top layers,
+ * feature extraction; see {@link PartialTuning}): loss on completion
  * tokens and the closing EOS only, length-bucketed padded batches, AdamW, warmup and decay,
  * clipping, gradient accumulation, periodic validation with early stopping on the best adapter,
  * cancellation and progress events. Deterministic for a given seed on a given machine.
@@ -145,11 +150,17 @@ public final class Trainer {
 
         int maxLen = trainSet.stream().mapToInt(TokenizedExample::length).max().orElse(1);
         int maxBatch = Math.min(tc.batchSize(), trainSet.size());
-        LoraConfig loraConfig = tc.fullFineTune() ? null
+        PartialTuning partial = tc.partial();
+        if (partial != null) {
+            partial.checkFits(base.config());
+        }
+        LoraConfig loraConfig = tc.fullFineTune() || partial != null ? null
                 : new LoraConfig(tc.loraRank(), tc.loraAlpha(), tc.loraDropout(), tc.targetModules(), baseModelName);
         long trainable = tc.fullFineTune() ? base.config().parameterCount() : loraParameterCount(base, loraConfig);
-        MemoryEstimate estimate = MemoryEstimate.training(base.config(), trainable, tc.fullFineTune(),
-                (long) maxBatch * maxLen, maxLen, maxBatch, tc.memoryLimitBytes());
+        MemoryEstimate estimate = partial != null
+                ? MemoryEstimate.partial(base.config(), partial, (long) maxBatch * maxLen, maxLen, maxBatch, tc.memoryLimitBytes())
+                : MemoryEstimate.training(base.config(), trainable, tc.fullFineTune(), (long) maxBatch * maxLen, maxLen,
+                        maxBatch, tc.memoryLimitBytes());
         if (!estimate.fits()) {
             throw new InsufficientMemoryException(estimate);
         }
@@ -160,11 +171,14 @@ public final class Trainer {
 
         Torch.seed(tc.seed());
         Random shuffle = new Random(tc.seed());
-        LlamaForCausalLM model = tc.fullFineTune() ? base.copy(base.manager()) : base;
-        LoraAdapter adapter = tc.fullFineTune() ? null : LoraAdapter.create(base, loraConfig, tc.seed());
+        LlamaForCausalLM model = tc.fullFineTune() ? base.copy(base.manager())
+                : partial != null ? partialCopy(base, partial) : base;
+        LoraAdapter adapter = loraConfig == null ? null : LoraAdapter.create(base, loraConfig, tc.seed());
         LoraAdapter bestAdapter = null;
         LlamaForCausalLM bestModel = null;
-        List<NDArray> params = tc.fullFineTune() ? new ArrayList<>(model.stateDict().values()) : adapter.parameters();
+        List<NDArray> params = tc.fullFineTune() ? new ArrayList<>(model.stateDict().values())
+                : partial != null ? trainedTensors(model, partial) : adapter.parameters();
+        WeightSnapshot bestPartial = null;
         List<Double> lossCurve = new ArrayList<>();
         List<ValidationMetrics> validations = new ArrayList<>();
         ValidationMetrics best = null;
@@ -184,6 +198,9 @@ public final class Trainer {
                 validations.add(best);
                 if (adapter != null) {
                     bestAdapter = adapter.copy(base.manager());
+                }
+                if (partial != null) {
+                    bestPartial = new WeightSnapshot(params, base.manager());
                 }
             }
             for (NDArray p : params) {
@@ -216,9 +233,10 @@ public final class Trainer {
                         break outer;
                     }
                     microBatches++;
-                    if (adapter != null) {
+                    if (adapter != null || partial != null) {
                         try (NDManager scope = runManager.newSubManager();
-                                AdapterBatch routing = AdapterBatch.uniform(scope, adapter, batch.ids().length)) {
+                                AdapterBatch routing = adapter == null ? null
+                                        : AdapterBatch.uniform(scope, adapter, batch.ids().length)) {
                             LlamaForCausalLM.LossResult r = model.checkpointedLossAndBackward(scope.create(batch.ids()),
                                     batch.mask(), batch.labels(), routing, (float) batch.labelTokens() / groupLabels,
                                     tc.seed() * 1_000_003L + microBatches * 10_007L, LOSS_CHUNK);
@@ -261,6 +279,9 @@ public final class Trainer {
                                 bestAdapter.close();
                             }
                             bestAdapter = adapter.copy(base.manager());
+                        } else if (partial != null) {
+                            bestPartial.close();
+                            bestPartial = new WeightSnapshot(params, base.manager());
                         } else {
                             if (bestModel == null) {
                                 bestModel = model.copy(base.manager());
@@ -291,7 +312,12 @@ public final class Trainer {
             Torch.setGradMode(previousGrad);
         }
         LoraAdapter resultAdapter = adapter;
-        LlamaForCausalLM resultModel = tc.fullFineTune() ? model : null;
+        LlamaForCausalLM resultModel = tc.fullFineTune() || partial != null ? model : null;
+        if (bestPartial != null) {
+            // the best validation state (the starting weights when no step improved on them)
+            bestPartial.restoreInto(params);
+            bestPartial.close();
+        }
         if (bestAdapter != null) {
             adapter.close();
             resultAdapter = bestAdapter;
@@ -304,10 +330,62 @@ public final class Trainer {
         }
         double tps = trainNanos == 0 ? 0 : trainTokens / (trainNanos / 1e9);
         return new TrainingResult(resultAdapter, resultModel, step, bestStep, List.copyOf(lossCurve), List.copyOf(validations),
-                best, truncated, dropped, wasCancelled, stoppedEarly, tps, estimate);
+                best, truncated, dropped, wasCancelled, stoppedEarly, tps, estimate, partial);
+    }
+
+    /**
+     * A model that shares the base's frozen weights and owns copies of the tensors {@code partial} trains; for
+     * feature extraction on a tied model, a new head copied from the embeddings, so the embeddings never change.
+     */
+    private static LlamaForCausalLM partialCopy(LlamaForCausalLM base, PartialTuning partial) {
+        Map<String, NDArray> state = base.stateDict();
+        Map<String, NDArray> copies = new LinkedHashMap<>();
+        try (NDManager staging = base.manager().newSubManager()) {
+            for (String name : partial.trainedTensors(base.config())) {
+                NDArray source = name.equals("lm_head.weight") && !state.containsKey(name)
+                        ? state.get("model.embed_tokens.weight") : state.get(name);
+                copies.put(name, staging.create(source.toFloatArray(), source.getShape()));
+            }
+            return base.withTensors(partial.tunedConfig(base.config()), copies);
+        } catch (ModelLoadException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The tensors of {@code model} that {@code partial} trains, by name. */
+    private List<NDArray> trainedTensors(LlamaForCausalLM model, PartialTuning partial) {
+        Map<String, NDArray> state = model.stateDict();
+        return partial.trainedTensors(base.config()).stream().map(state::get).toList();
+    }
+
+    /** Copies of trained tensors at one validation, to return the best state of a partial fine-tune. */
+    private static final class WeightSnapshot implements AutoCloseable {
+        private final NDManager manager;
+        private final List<NDArray> values = new ArrayList<>();
+
+        WeightSnapshot(List<NDArray> params, NDManager parent) {
+            manager = parent.newSubManager();
+            for (NDArray p : params) {
+                values.add(manager.create(p.toFloatArray(), p.getShape()));
+            }
+        }
+
+        void restoreInto(List<NDArray> params) {
+            for (int i = 0; i < params.size(); i++) {
+                params.get(i).set(values.get(i).toFloatArray());
+            }
+        }
+
+        @Override
+        public void close() {
+            manager.close();
+        }
     }
 
     private static long loraParameterCount(LlamaForCausalLM base, LoraConfig config) {
+        if (config == null) {
+            return 0;
+        }
         long n = 0;
         for (var lin : base.linears()) {
             if (config.targetModules().contains(lin.name)) {

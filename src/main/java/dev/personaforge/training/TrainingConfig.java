@@ -1,6 +1,7 @@
 package dev.personaforge.training;
 
 import dev.personaforge.model.LoraConfig;
+import dev.personaforge.model.PartialTuning;
 
 import java.util.List;
 
@@ -8,6 +9,8 @@ import java.util.List;
  * Hyper-parameters of one fine-tuning run.
  *
  * @param fullFineTune train every base weight (on a copy of the model) instead of a LoRA adapter
+ * @param partial train only some base weights (top layers or the head; copies of them, the rest shared with the
+ *     base) instead of a LoRA adapter; null for LoRA or full fine-tuning
  * @param maxSteps optimizer steps; 0 means {@code epochs} full passes
  * @param maxLength examples longer than this many tokens are truncated (and counted)
  * @param evalEvery run validation every this many optimizer steps (0: only at the start and end)
@@ -36,13 +39,17 @@ public record TrainingConfig(
         int evalEvery,
         int patience,
         long seed,
-        long memoryLimitBytes) {
+        long memoryLimitBytes,
+        PartialTuning partial) {
 
     /** Learning-rate decay after warmup. */
     public enum Schedule { COSINE, LINEAR, CONSTANT }
 
     public TrainingConfig {
-        if (!fullFineTune) {
+        if (fullFineTune && partial != null) {
+            throw new IllegalArgumentException("choose full fine-tuning or a partial method, not both");
+        }
+        if (!fullFineTune && partial == null) {
             new LoraConfig(loraRank, loraAlpha, loraDropout, targetModules, "");
         }
         targetModules = targetModules == null ? List.of() : List.copyOf(targetModules);
@@ -96,54 +103,61 @@ public record TrainingConfig(
      */
     public static TrainingConfig defaults() {
         return new TrainingConfig(8, 16, 0.05, LoraConfig.ALL_LINEAR, false, 2e-4, 0.01, 0.9, 0.999, 1e-8,
-                10, Schedule.COSINE, 1.0, 8, 1, 3, 0, 512, 20, 3, 42, 0);
+                10, Schedule.COSINE, 1.0, 8, 1, 3, 0, 512, 20, 3, 42, 0, null);
     }
 
     public TrainingConfig withLora(int r, double alpha, double dropout, List<String> modules) {
         return new TrainingConfig(r, alpha, dropout, modules, false, learningRate, weightDecay, beta1, beta2, epsilon,
                 warmupSteps, schedule, maxGradNorm, batchSize, gradientAccumulation, epochs, maxSteps, maxLength,
-                evalEvery, patience, seed, memoryLimitBytes);
+                evalEvery, patience, seed, memoryLimitBytes, null);
     }
 
     public TrainingConfig withFullFineTune(boolean full) {
         return new TrainingConfig(loraRank, loraAlpha, loraDropout, targetModules, full, learningRate, weightDecay, beta1,
                 beta2, epsilon, warmupSteps, schedule, maxGradNorm, batchSize, gradientAccumulation, epochs, maxSteps,
-                maxLength, evalEvery, patience, seed, memoryLimitBytes);
+                maxLength, evalEvery, patience, seed, memoryLimitBytes, full ? null : partial);
+    }
+
+    /** Trains only the weights {@code tuning} names (null: back to LoRA or full fine-tuning). */
+    public TrainingConfig withPartial(PartialTuning tuning) {
+        return new TrainingConfig(loraRank, loraAlpha, loraDropout, targetModules, tuning == null && fullFineTune,
+                learningRate, weightDecay, beta1, beta2, epsilon, warmupSteps, schedule, maxGradNorm, batchSize,
+                gradientAccumulation, epochs, maxSteps, maxLength, evalEvery, patience, seed, memoryLimitBytes, tuning);
     }
 
     public TrainingConfig withOptimizer(double lr, double wd, int warmup, Schedule sched, double clip) {
         return new TrainingConfig(loraRank, loraAlpha, loraDropout, targetModules, fullFineTune, lr, wd, beta1, beta2,
                 epsilon, warmup, sched, clip, batchSize, gradientAccumulation, epochs, maxSteps, maxLength, evalEvery,
-                patience, seed, memoryLimitBytes);
+                patience, seed, memoryLimitBytes, partial);
     }
 
     public TrainingConfig withBatching(int batch, int accumulation, int maxLen) {
         return new TrainingConfig(loraRank, loraAlpha, loraDropout, targetModules, fullFineTune, learningRate, weightDecay,
                 beta1, beta2, epsilon, warmupSteps, schedule, maxGradNorm, batch, accumulation, epochs, maxSteps, maxLen,
-                evalEvery, patience, seed, memoryLimitBytes);
+                evalEvery, patience, seed, memoryLimitBytes, partial);
     }
 
     public TrainingConfig withDuration(int nEpochs, int steps) {
         return new TrainingConfig(loraRank, loraAlpha, loraDropout, targetModules, fullFineTune, learningRate, weightDecay,
                 beta1, beta2, epsilon, warmupSteps, schedule, maxGradNorm, batchSize, gradientAccumulation, nEpochs, steps,
-                maxLength, evalEvery, patience, seed, memoryLimitBytes);
+                maxLength, evalEvery, patience, seed, memoryLimitBytes, partial);
     }
 
     public TrainingConfig withValidation(int every, int patienceEvals) {
         return new TrainingConfig(loraRank, loraAlpha, loraDropout, targetModules, fullFineTune, learningRate, weightDecay,
                 beta1, beta2, epsilon, warmupSteps, schedule, maxGradNorm, batchSize, gradientAccumulation, epochs, maxSteps,
-                maxLength, every, patienceEvals, seed, memoryLimitBytes);
+                maxLength, every, patienceEvals, seed, memoryLimitBytes, partial);
     }
 
     public TrainingConfig withSeed(long newSeed) {
         return new TrainingConfig(loraRank, loraAlpha, loraDropout, targetModules, fullFineTune, learningRate, weightDecay,
                 beta1, beta2, epsilon, warmupSteps, schedule, maxGradNorm, batchSize, gradientAccumulation, epochs, maxSteps,
-                maxLength, evalEvery, patience, newSeed, memoryLimitBytes);
+                maxLength, evalEvery, patience, newSeed, memoryLimitBytes, partial);
     }
 
     public TrainingConfig withMemoryLimit(long bytes) {
         return new TrainingConfig(loraRank, loraAlpha, loraDropout, targetModules, fullFineTune, learningRate, weightDecay,
                 beta1, beta2, epsilon, warmupSteps, schedule, maxGradNorm, batchSize, gradientAccumulation, epochs, maxSteps,
-                maxLength, evalEvery, patience, seed, bytes);
+                maxLength, evalEvery, patience, seed, bytes, partial);
     }
 }
