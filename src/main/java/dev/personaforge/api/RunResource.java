@@ -161,6 +161,6 @@ public class RunResource {
 
     public static RunSettings empty() {
         return new RunSettings(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null);
+                null, null, null);
     }
 }

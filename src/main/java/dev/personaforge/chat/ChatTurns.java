@@ -85,6 +85,9 @@ public class ChatTurns {
     @Inject
     AdapterCache adapters;
 
+    @Inject
+    PartialModelCache partialModels;
+
     /** Adds {@code message} to every column and claims the session for the reply. */
     public PendingTurn send(ChatSession session, String message) {
         if (message == null || message.isBlank()) {
@@ -150,7 +153,9 @@ public class ChatTurns {
             }
             for (ChatColumn column : session.columns()) {
                 if (results[column.index()] == null) {
-                    results[column.index()] = generateWithOwnWeights(column, pending, sink);
+                    results[column.index()] = column.tuned().partial()
+                            ? generateWithPartialWeights(column, lease.model(), pending, sink)
+                            : generateWithOwnWeights(column, pending, sink);
                 }
             }
             for (int i = 0; i < results.length; i++) {
@@ -203,15 +208,41 @@ public class ChatTurns {
         }
     }
 
+    /**
+     * A partial run (top layers, feature extraction) is the base with some tensors replaced: its column is generated
+     * in a pass of its own over a model that shares the leased base's unchanged weights.
+     */
+    private GenerationResult generateWithPartialWeights(ChatColumn column, LanguageModel base, PendingTurn pending,
+                                                        Sink sink) throws InterruptedException {
+        LanguageModel tuned;
+        try {
+            tuned = partialModels.get(base, column.tuned().partialDir());
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("The weights of " + column.tuned().label() + " ("
+                    + column.tuned().partialDir() + ") could not be loaded: " + e.getMessage(), e);
+        }
+        ChatSession.Turn turn = pending.turn;
+        if (!enterGate(tuned, turn, sink)) {
+            return cancelledResult();
+        }
+        try {
+            SideBySideGenerator.Column row = new SideBySideGenerator.Column(column.memory().messages(), null);
+            return new SideBySideGenerator(tuned).generate(List.of(row), pending.sampling,
+                    (r, delta) -> sink.emit(ChatEvent.token(column.index(), delta)), turn::isCancelled).get(0);
+        } finally {
+            ModelGate.leave(tuned);
+        }
+    }
+
     private static GenerationResult cancelledResult() {
         return new GenerationResult(new long[0], "", GenerationResult.FinishReason.CANCELLED, 0, 0, 0);
     }
 
-    /** The columns that share the base weights (the base and LoRA runs), with their indexes in {@code shared}. */
+    /** The columns that share the base weights in one pass (the base and LoRA runs), with their indexes in {@code shared}. */
     private List<SideBySideGenerator.Column> rows(ChatSession session, LanguageModel model, List<Integer> shared) {
         List<SideBySideGenerator.Column> rows = new ArrayList<>();
         for (ChatColumn column : session.columns()) {
-            if (!column.isBase() && column.tuned().fullModel()) {
+            if (!column.isBase() && column.tuned().ownWeights()) {
                 continue;
             }
             shared.add(column.index());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.personaforge.common.ForgeConfig;
 import dev.personaforge.model.LoraAdapter;
+import dev.personaforge.model.PartialWeights;
 import io.quarkus.arc.DefaultBean;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,7 +23,9 @@ import java.util.stream.Stream;
  * Finds tuned models by the directory convention training runs write to:
  * {@code <forge.data-dir>/runs/<runId>/adapter/} holds the PEFT adapter files and a {@code run.json} with
  * {@code {"personaId": 3, "label": "Run #12 · 3 epochs · val loss 1.23", "baseModel": "owner/name"}}
- * ({@code run.json} may also sit one level up, in {@code runs/<runId>/}).
+ * ({@code run.json} may also sit one level up, in {@code runs/<runId>/}); a fully fine-tuned run has a Hugging Face
+ * model directory in {@code model/} and a partial run (top layers, feature extraction) its changed tensors in
+ * {@code partial/} ({@code partial.json} + {@code model.safetensors}), served as the base with them in place.
  * Reading the files on every call keeps the chat in step with runs that finish while the app is running.
  * A default bean: another {@link TunedModelSource} (one backed by the runs database, say) replaces it.
  */
@@ -77,10 +80,13 @@ public class RunDirectoryTunedModels implements TunedModelSource {
                 && Files.isRegularFile(adapter.resolve(LoraAdapter.WEIGHTS_FILE));
         boolean hasModel = !hasAdapter && Files.isRegularFile(model.resolve("config.json"))
                 && Files.isRegularFile(model.resolve("model.safetensors"));
-        if (!hasAdapter && !hasModel) {
+        Path partial = runDir.resolve("partial");
+        boolean hasPartial = !hasAdapter && !hasModel && Files.isRegularFile(partial.resolve(PartialWeights.INFO_FILE))
+                && Files.isRegularFile(partial.resolve(PartialWeights.WEIGHTS_FILE));
+        if (!hasAdapter && !hasModel && !hasPartial) {
             return Optional.empty();
         }
-        Path outputDir = hasAdapter ? adapter : model;
+        Path outputDir = hasAdapter ? adapter : hasModel ? model : partial;
         Path runFile = Files.isRegularFile(outputDir.resolve(RUN_FILE)) ? outputDir.resolve(RUN_FILE) : runDir.resolve(RUN_FILE);
         if (!Files.isRegularFile(runFile)) {
             return Optional.empty();
@@ -93,10 +99,10 @@ public class RunDirectoryTunedModels implements TunedModelSource {
             }
             String label = run.path("label").asText("").isBlank() ? "Run #" + runId : run.path("label").asText();
             String baseModel = run.path("baseModel").asText().strip();
-            return Optional.of(hasAdapter
-                    ? new TunedModel(run.path("personaId").asLong(), runId, label, adapter.toAbsolutePath(), baseModel)
-                    : new TunedModel(run.path("personaId").asLong(), runId, label, null, baseModel,
-                            model.toAbsolutePath()));
+            long personaId = run.path("personaId").asLong();
+            return Optional.of(hasAdapter ? new TunedModel(personaId, runId, label, adapter.toAbsolutePath(), baseModel)
+                    : hasModel ? new TunedModel(personaId, runId, label, null, baseModel, model.toAbsolutePath())
+                    : new TunedModel(personaId, runId, label, null, baseModel, null, partial.toAbsolutePath()));
         } catch (IOException e) {
             Log.warnf("Cannot read %s: %s", runFile, e.getMessage());
             return Optional.empty();

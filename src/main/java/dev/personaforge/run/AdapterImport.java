@@ -77,7 +77,7 @@ public class AdapterImport {
                     : persona.systemPrompt;
             Files.deleteIfExists(prompt);
             RunSettings settings = new RunSettings(null, "lora", null, null, null, null, null, lora.r(), lora.loraAlpha(),
-                    lora.loraDropout(), lora.targetModules(), null, null, null, null, null, null);
+                    lora.loraDropout(), lora.targetModules(), null, null, null, null, null, null, null);
             return runs.createImported(personaId, settings, systemPrompt, hash, name, staged, runsDir);
         } finally {
             RunExport.deleteTree(staged);

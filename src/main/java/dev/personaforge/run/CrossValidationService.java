@@ -79,6 +79,7 @@ public class CrossValidationService {
                     + " in all); this persona has " + pairs.size());
         }
         runs.requireInstalled(persona.baseModel);
+        runs.checkAgainstBaseModel(persona.baseModel, settings);
 
         CrossValidation cv = new CrossValidation();
         cv.personaId = personaId;

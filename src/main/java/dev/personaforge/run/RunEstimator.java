@@ -1,9 +1,9 @@
 package dev.personaforge.run;
 
 import dev.personaforge.basemodel.BaseModelRegistry;
-import dev.personaforge.basemodel.LoraSize;
 import dev.personaforge.dataset.TokenizerLookup;
 import dev.personaforge.model.LlamaConfig;
+import dev.personaforge.model.PartialTuning;
 import dev.personaforge.persona.Persona;
 import dev.personaforge.persona.PersonaService;
 import dev.personaforge.training.MemoryEstimate;
@@ -74,7 +74,7 @@ public class RunEstimator {
         if (dir.isEmpty()) {
             notes.add("The base model is not on this machine yet: time and memory are estimated once it is downloaded.");
             return new RunEstimate(train, validation, tokens, stepsPerEpoch, totalSteps, null, null, null, null, null,
-                    null, notes);
+                    null, notes, null);
         }
         LlamaConfig config;
         try {
@@ -82,25 +82,38 @@ public class RunEstimator {
         } catch (IOException | RuntimeException e) {
             notes.add("The base model's config.json cannot be read: " + e.getMessage());
             return new RunEstimate(train, validation, tokens, stepsPerEpoch, totalSteps, null, null, null, null, null,
-                    null, notes);
+                    null, notes, null);
         }
+        s.checkAgainst(config);
         long total = config.parameterCount();
-        long trainable = s.fullFineTune() ? total : LoraSize.parameters(config, s.loraRank(), s.targetModules());
+        long trainable = s.trainableParameters(config);
+        PartialTuning partial = s.partialTuning();
         Long seconds = null;
         if (tokens != null) {
-            double flopsPerToken = (s.fullFineTune() ? 6.0 : 4.0) * total;
+            // forward over every weight, then backward: through all weights for full fine-tuning and LoRA (whose
+            // activation gradients cross every layer); for a partial method only through the trained weights,
+            // which are also recomputed once by the checkpointed backward
+            double flopsPerToken = s.fullFineTune() ? 6.0 * total : partial != null ? 2.0 * total + 6.0 * trainable
+                    : 4.0 * total;
             seconds = Math.round(tokens * (double) s.epochs() * flopsPerToken / flopsPerSecond);
         } else {
             notes.add("Token counts need the base model's tokenizer.json.");
         }
         int seqLen = Math.max(16, Math.min(s.maxLength(), longest == 0 ? s.maxLength() : longest));
-        MemoryEstimate memory = MemoryEstimate.training(config, trainable, s.fullFineTune(),
-                (long) s.batchSize() * seqLen, seqLen, s.batchSize(), 0);
+        MemoryEstimate memory = partial != null
+                ? MemoryEstimate.partial(config, partial, (long) s.batchSize() * seqLen, seqLen, s.batchSize(), 0)
+                : MemoryEstimate.training(config, trainable, s.fullFineTune(), (long) s.batchSize() * seqLen, seqLen,
+                        s.batchSize(), 0);
         if (!memory.fits()) {
             notes.add("This run would not fit in memory: it " + memory.describe()
                     + ". Lower the batch size or max length, or use LoRA.");
         }
+        if (partial != null && partial.untiesHead(config)) {
+            notes.add("This model ties its output head to the input embeddings: feature extraction gives the tuned model "
+                    + "a head of its own, copied from the embeddings, so the embeddings stay unchanged.");
+        }
         return new RunEstimate(train, validation, tokens, stepsPerEpoch, totalSteps, trainable, total, seconds,
-                memory.requiredBytes(), memory.availableBytes(), memory.fits(), notes);
+                memory.requiredBytes(), memory.availableBytes(), memory.fits(), notes,
+                ParameterShare.describe(trainable, total));
     }
 }

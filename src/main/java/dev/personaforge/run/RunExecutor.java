@@ -9,7 +9,10 @@ import dev.personaforge.model.GenerationRequest;
 import dev.personaforge.model.GenerationResult;
 import dev.personaforge.model.Generator;
 import dev.personaforge.model.LanguageModel;
+import dev.personaforge.model.LlamaConfig;
 import dev.personaforge.model.LoraAdapter;
+import dev.personaforge.model.PartialTuning;
+import dev.personaforge.model.PartialWeights;
 import dev.personaforge.model.SamplingParams;
 import dev.personaforge.training.InsufficientMemoryException;
 import dev.personaforge.training.Trainer;
@@ -35,7 +38,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Trains one claimed run: loads the base model, trains on the run's snapshot with live progress, saves the
- * adapter (or the full model) in Hugging Face / PEFT format, and compares base and tuned outputs on validation.
+ * adapter (PEFT), the full model (Hugging Face directory) or, for a partial method, only the changed tensors
+ * ({@code partial/}, see {@link PartialWeights}), and compares base and tuned outputs on validation.
  */
 @ApplicationScoped
 public class RunExecutor {
@@ -43,6 +47,8 @@ public class RunExecutor {
     /** How many validation prompts the finished run shows base and tuned outputs for. */
     static final int EVALUATION_ROWS = 20;
     static final int EVALUATION_MAX_TOKENS = 96;
+    /** Where a partial run's changed tensors go, under {@code data/runs/<id>/}. */
+    public static final String PARTIAL_DIR = "partial";
 
     private static final ObjectMapper FILES = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -86,8 +92,8 @@ public class RunExecutor {
             (p.validation ? validation : train).add(new TrainingExample(run.systemPrompt, p.prompt, p.completion));
         }
         TrainingConfig tc = trainingConfig(settings);
-        runs.log(runId, "Training " + (settings.fullFineTune() ? "all weights" : "a LoRA adapter (rank "
-                + settings.loraRank() + ")") + " on " + train.size() + " pairs for " + settings.epochs() + " epochs.");
+        runs.log(runId, "Training " + whatTrains(settings, lm) + " on " + train.size() + " pairs for "
+                + settings.epochs() + " epochs.");
         try (TrainingResult result = new Trainer(lm).train(tc, train, validation,
                 progress -> onProgress(runId, progress), cancelled)) {
             if (result.cancelled()) {
@@ -103,7 +109,7 @@ public class RunExecutor {
             // attempt's adapter, model or merged export next to the new one.
             RunExport.deleteTree(out);
             Path saved = save(run, lm, result, out);
-            RunOutcome outcome = outcome(result);
+            RunOutcome outcome = outcome(result, lm.config());
             runs.log(runId, "Saved to " + saved + ". Comparing base and tuned outputs on validation prompts.");
             RunEvaluation evaluation = new RunEvaluation(outcome, evaluate(run, lm, result, pairs));
             FILES.writeValue(out.resolve("evaluation.json").toFile(), evaluation);
@@ -112,10 +118,25 @@ public class RunExecutor {
         }
     }
 
+    /** The trained weights in words, for the run log. */
+    private static String whatTrains(RunSettings s, LanguageModel lm) {
+        PartialTuning partial = s.partialTuning();
+        if (partial == null) {
+            return s.fullFineTune() ? "all weights" : "a LoRA adapter (rank " + s.loraRank() + ")";
+        }
+        boolean tied = lm.config().tieWordEmbeddings();
+        if (partial.method() == PartialTuning.Method.FEATURE_EXTRACTION) {
+            return "only the output head" + (tied ? " (a copy of the tied embeddings; the embeddings stay frozen)" : "");
+        }
+        return "the top " + partial.topLayers() + " of " + lm.config().numHiddenLayers() + " layers and the final norm"
+                + (tied ? "" : " and the output head") + " (embeddings and lower layers frozen)";
+    }
+
     static TrainingConfig trainingConfig(RunSettings s) {
         return TrainingConfig.defaults()
                 .withLora(s.loraRank(), s.loraAlpha(), s.loraDropout(), s.targetModules())
                 .withFullFineTune(s.fullFineTune())
+                .withPartial(s.partialTuning())
                 .withOptimizer(s.learningRate(), s.weightDecay(), s.warmupSteps(), TrainingConfig.Schedule.COSINE, 1.0)
                 .withBatching(s.batchSize(), s.gradientAccumulation(), s.maxLength())
                 .withDuration(s.epochs(), 0)
@@ -147,28 +168,39 @@ public class RunExecutor {
         events.emit(runId, RunEvent.progress(metric, p.totalSteps(), p.eta() == null ? null : p.eta().toSeconds()));
     }
 
-    /** Writes the PEFT adapter (LoRA) or the full Hugging Face model, each with run.json for the chat to find it. */
+    /**
+     * Writes the PEFT adapter (LoRA), the changed tensors (partial methods) or the full Hugging Face model, each with
+     * run.json for the chat to find it.
+     */
     private Path save(TrainingRun run, LanguageModel lm, TrainingResult result, Path out) throws IOException {
         Files.createDirectories(out);
         Path dir;
         if (result.adapter() != null) {
             dir = out.resolve("adapter");
             result.adapter().save(dir);
+        } else if (result.partial() != null) {
+            dir = out.resolve(PARTIAL_DIR);
+            try (PartialWeights changed = PartialWeights.of(result.partial(), lm.config(), result.model(), run.baseModel,
+                    lm.model().manager())) {
+                changed.save(dir, lm.config());
+            }
         } else {
             dir = out.resolve("model");
             LanguageModel.saveModel(result.model(), lm.directory(), dir);
         }
-        String label = "Run #" + run.id + " · " + (result.adapter() != null ? "LoRA" : "full") + " · " + result.steps()
-                + " steps";
+        String method = result.adapter() != null ? "LoRA" : result.partial() != null ? result.partial().describe() : "full";
+        String label = "Run #" + run.id + " · " + method + " · " + result.steps() + " steps";
         FILES.writeValue(dir.resolve("run.json").toFile(), Map.of("personaId", run.personaId, "runId", run.id,
-                "label", label, "baseModel", run.baseModel, "fullModel", result.adapter() == null));
+                "label", label, "baseModel", run.baseModel, "fullModel", result.adapter() == null && result.partial() == null,
+                "partial", result.partial() != null));
         return dir;
     }
 
-    private static RunOutcome outcome(TrainingResult result) {
+    private static RunOutcome outcome(TrainingResult result, LlamaConfig baseConfig) {
         ValidationMetrics base = result.initialValidation();
         ValidationMetrics tuned = result.bestValidation();
         long trainable = result.adapter() != null ? result.adapter().parameterCount()
+                : result.partial() != null ? result.partial().trainableParameters(baseConfig)
                 : result.model().config().parameterCount();
         return new RunOutcome(base == null ? null : base.loss(), base == null ? null : base.perplexity(),
                 base == null ? null : base.accuracy(), tuned == null ? null : tuned.loss(),

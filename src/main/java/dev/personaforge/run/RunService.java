@@ -12,6 +12,7 @@ import dev.personaforge.dataset.PairService;
 import dev.personaforge.dataset.PairSplit;
 import dev.personaforge.dataset.SplitInput;
 import dev.personaforge.dataset.TrainingPair;
+import dev.personaforge.model.LlamaConfig;
 import dev.personaforge.persona.Persona;
 import dev.personaforge.persona.PersonaService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -63,13 +64,14 @@ public class RunService {
     public TrainingRun create(long personaId, RunSettings requested) {
         Persona persona = personas.get(personaId);
         RunSettings settings = (requested == null ? new RunSettings(null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null) : requested).resolve(persona.validationRatio);
+                null, null, null, null, null, null, null, null, null, null) : requested).resolve(persona.validationRatio);
         List<Snapshot> snapshot = snapshot(persona, settings.validationRatio());
         if (snapshot.size() < MIN_PAIRS) {
             throw ValidationException.of("pairs", "training needs at least " + MIN_PAIRS
                     + " pairs with text on both sides; this persona has " + snapshot.size());
         }
         requireInstalled(persona.baseModel);
+        checkAgainstBaseModel(persona.baseModel, settings);
         TrainingRun run = enqueue(personaId, persona.baseModel, persona.systemPrompt, settings, snapshot, null, null);
         queue.wake();
         return run;
@@ -79,6 +81,14 @@ public class RunService {
     void requireInstalled(String baseModel) {
         if (models.directory(baseModel).isEmpty()) {
             throw ValidationException.of("baseModel", new ModelNotInstalledException(baseModel).getMessage());
+        }
+    }
+
+    /** Refuses settings that do not fit the base model (more top layers than it has), naming the field. */
+    void checkAgainstBaseModel(String baseModel, RunSettings settings) {
+        LlamaConfig baseConfig = baseConfig(baseModel);
+        if (baseConfig != null) {
+            settings.checkAgainst(baseConfig);
         }
     }
 
@@ -201,10 +211,47 @@ public class RunService {
                 throw new IllegalStateException("Run " + run.id + " has unreadable metrics", e);
             }
         }
+        RunSettings settings = settings(run);
+        LlamaConfig base = baseConfig(run.baseModel);
+        Long trainable = null;
+        if (outcome != null && outcome.trainableParameters() > 0) {
+            trainable = outcome.trainableParameters();
+        } else if (base != null) {
+            try {
+                trainable = settings.trainableParameters(base);
+            } catch (IllegalArgumentException e) {
+                trainable = null; // settings that do not fit this base model; the run fails saying why
+            }
+        }
         return new RunView(run.id, run.personaId, run.status.name(), queuePosition(run), run.baseModel,
-                settings(run), run.datasetHash, run.trainCount, run.validationCount, run.step, run.totalSteps,
+                settings, run.datasetHash, run.trainCount, run.validationCount, run.step, run.totalSteps,
                 run.epoch, run.lastLoss, outcome, run.error, run.createdAt, run.startedAt, run.finishedAt,
-                run.importedFrom, run.crossValidationId, run.foldIndex);
+                run.importedFrom, run.crossValidationId, run.foldIndex, trainable,
+                base == null ? null : base.parameterCount());
+    }
+
+    private record CachedConfig(java.nio.file.attribute.FileTime modified, LlamaConfig config) {
+    }
+
+    /** Configs read per file and kept while the file is unchanged, so run lists do not parse them again and again. */
+    private final Map<java.nio.file.Path, CachedConfig> configs = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The base model's config when it is on this machine and readable, else null. */
+    LlamaConfig baseConfig(String baseModel) {
+        return models.directory(baseModel).map(dir -> {
+            java.nio.file.Path file = dir.resolve("config.json");
+            try {
+                java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(file);
+                CachedConfig cached = configs.get(file);
+                if (cached == null || !cached.modified().equals(modified)) {
+                    cached = new CachedConfig(modified, LlamaConfig.load(file));
+                    configs.put(file, cached);
+                }
+                return cached.config();
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }).orElse(null);
     }
 
     /**

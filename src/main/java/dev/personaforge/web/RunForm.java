@@ -45,6 +45,8 @@ public class RunForm {
     /** The number of folds when the form starts a cross-validation instead of a run. */
     @RestForm
     public String k;
+    @RestForm
+    public String topLayers;
 
     /** The form filled with a preset's values, as first shown. */
     static RunForm of(RunSettings s) {
@@ -66,6 +68,7 @@ public class RunForm {
         f.patience = String.valueOf(s.patience());
         f.evalEvery = String.valueOf(s.evalEvery());
         f.seed = String.valueOf(s.seed());
+        f.topLayers = String.valueOf(s.topLayers() == null ? RunSettings.DEFAULT_TOP_LAYERS : s.topLayers());
         return f;
     }
 
@@ -76,7 +79,7 @@ public class RunForm {
                 FormNumbers.parseDouble("loraAlpha", loraAlpha), FormNumbers.parseDouble("loraDropout", loraDropout),
                 targetModules, FormNumbers.parseDouble("weightDecay", weightDecay), integer("warmupSteps", warmupSteps),
                 FormNumbers.parseDouble("validationRatio", validationRatio), integer("patience", patience),
-                integer("evalEvery", evalEvery), FormNumbers.parseLong("seed", seed));
+                integer("evalEvery", evalEvery), FormNumbers.parseLong("seed", seed), integer("topLayers", topLayers));
     }
 
     /** The number of folds typed, or null when blank. */

@@ -82,4 +82,68 @@ class CheckpointedBackwardTest {
             }
         }
     }
+    /** With trained base tensors (top layers, head) instead of an adapter, the gradients match plain autograd too. */
+    @Test
+    void partialTuningMatchesPlainAutograd() throws ModelLoadException {
+        for (LlamaConfig config : TinyCheckpoints.all()) {
+            for (PartialTuning tuning : List.of(PartialTuning.topLayers(1), PartialTuning.featureExtraction())) {
+                try (NDManager root = NDManager.newBaseManager("PyTorch");
+                        LlamaForCausalLM base = LlamaForCausalLM.random(config, 4, root, 0.2f)) {
+                    java.util.Map<String, NDArray> copies = new java.util.LinkedHashMap<>();
+                    java.util.Map<String, NDArray> state = base.stateDict();
+                    for (String name : tuning.trainedTensors(config)) {
+                        NDArray src = state.getOrDefault(name, state.get("model.embed_tokens.weight"));
+                        copies.put(name, root.create(src.toFloatArray(), src.getShape()));
+                    }
+                    LlamaForCausalLM model = base.withTensors(tuning.tunedConfig(config), copies);
+                    List<NDArray> params = tuning.trainedTensors(config).stream().map(model.stateDict()::get).toList();
+                    params.forEach(p -> p.setRequiresGradient(true));
+                    long[][] ids = {{1, 5, 9, 13, 17, 21}, {1, 6, 10, 14, 2, 2}};
+                    boolean[][] mask = {{true, true, true, true, true, true}, {true, true, true, true, false, false}};
+                    long[][] labels = {{-100, 9, 13, 17, 21, -100}, {-100, 10, 14, -100, -100, -100}};
+                    double plainLoss;
+                    boolean prev = Torch.setGradMode(true);
+                    try (NDManager s = root.newSubManager()) {
+                        NDArray hidden = model.hiddenStates(s.create(ids), mask, null, false);
+                        Losses.Result r = Losses.crossEntropy(model, hidden, labels, false);
+                        Torch.backward(r.loss());
+                        plainLoss = r.loss().getFloat();
+                    } finally {
+                        Torch.setGradMode(prev);
+                    }
+                    List<float[]> plain = gradients(params);
+                    LlamaForCausalLM.LossResult ck;
+                    try (NDManager s = root.newSubManager()) {
+                        ck = model.checkpointedLossAndBackward(s.create(ids), mask, labels, null, 1f, 0, 2);
+                    }
+                    List<float[]> checkpointed = gradients(params);
+                    assertEquals(plainLoss, ck.loss(), 1e-5);
+                    for (int i = 0; i < plain.size(); i++) {
+                        float[] a = plain.get(i);
+                        float[] b = checkpointed.get(i);
+                        double maxAbs = 0;
+                        for (int k = 0; k < a.length; k++) {
+                            maxAbs = Math.max(maxAbs, Math.abs(a[k]));
+                            assertEquals(a[k], b[k], 1e-5, tuning.describe() + " " + config.architecture() + " tensor " + i);
+                        }
+                        assertTrue(maxAbs > 0, "gradient of every trained tensor is non-zero");
+                    }
+                    assertTrue(!base.embedTokens.hasGradient(), "the base embeddings never require gradients");
+                }
+            }
+        }
+    }
+
+    private static List<float[]> gradients(List<NDArray> params) {
+        List<float[]> out = new ArrayList<>();
+        try (NDManager tmp = NDManager.newBaseManager("PyTorch")) {
+            for (NDArray p : params) {
+                NDArray g = p.getGradient();
+                g.attach(tmp);
+                out.add(g.toFloatArray());
+                Torch.zeroGrad(p);
+            }
+        }
+        return out;
+    }
 }
