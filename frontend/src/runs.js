@@ -76,14 +76,23 @@ const PRESETS = {
   quick: { epochs: 2, learningRate: 3e-4, batchSize: 8, gradientAccumulation: 1, maxLength: 256, loraRank: 8, loraAlpha: 16, loraDropout: 0.05, weightDecay: 0, warmupSteps: 5, patience: 0 },
   balanced: { epochs: 4, learningRate: 2e-4, batchSize: 8, gradientAccumulation: 1, maxLength: 512, loraRank: 16, loraAlpha: 32, loraDropout: 0.05, weightDecay: 0.01, warmupSteps: 10, patience: 3 },
   thorough: { epochs: 8, learningRate: 1e-4, batchSize: 8, gradientAccumulation: 2, maxLength: 1024, loraRank: 32, loraAlpha: 64, loraDropout: 0.1, weightDecay: 0.01, warmupSteps: 20, patience: 5 },
+  'feature-extraction': { method: 'feature-extraction', epochs: 4, learningRate: 3e-4, batchSize: 8, gradientAccumulation: 1, maxLength: 512, weightDecay: 0, warmupSteps: 10, patience: 3 },
 };
+
+// Shows the fields of the chosen method only: the LoRA fieldset for LoRA, the layer count for top layers.
+function showMethodFields(form) {
+  const method = form.elements.namedItem('method')?.value;
+  form.querySelectorAll('[data-method-field]').forEach((node) => {
+    node.hidden = node.dataset.methodField !== method;
+  });
+}
 
 function formSettings(form) {
   const data = new FormData(form);
   const settings = { targetModules: data.getAll('targetModules') };
   ['preset', 'method'].forEach((k) => { settings[k] = data.get(k); });
   ['epochs', 'learningRate', 'batchSize', 'gradientAccumulation', 'maxLength', 'loraRank', 'loraAlpha', 'loraDropout',
-    'weightDecay', 'warmupSteps', 'validationRatio', 'patience', 'evalEvery', 'seed'].forEach((k) => {
+    'weightDecay', 'warmupSteps', 'validationRatio', 'patience', 'evalEvery', 'seed', 'topLayers'].forEach((k) => {
     const v = data.get(k);
     if (v !== null && v !== '') settings[k] = Number(v);
   });
@@ -95,8 +104,7 @@ function showEstimate(estimate) {
   setText('[data-estimate=examples]', `${estimate.trainPairs} train · ${estimate.validationPairs} validation`);
   setText('[data-estimate=tokens]', estimate.tokensPerEpoch ?? 'unknown until the tokenizer is here');
   setText('[data-estimate=steps]', `${estimate.stepsPerEpoch} per epoch · ${estimate.totalSteps} in all`);
-  setText('[data-estimate=params]', estimate.trainableParameters == null ? 'unknown'
-    : `${estimate.trainableParameters.toLocaleString('en')} of ${estimate.totalParameters.toLocaleString('en')}`);
+  setText('[data-estimate=params]', estimate.trainedParameters || 'unknown');
   setText('[data-estimate=time]', estimate.estimatedSeconds == null ? 'unknown' : `about ${formatDuration(estimate.estimatedSeconds)}`);
   setText('[data-estimate=memory]', estimate.memoryBytes == null ? 'unknown' : `${gb(estimate.memoryBytes)} of ${gb(estimate.availableMemoryBytes)} available`);
 }
@@ -110,7 +118,12 @@ function liveEstimate(form) {
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
         body: JSON.stringify(formSettings(form)),
       });
-      if (response.ok) showEstimate(await response.json());
+      if (response.ok) {
+        showEstimate(await response.json());
+      } else if (response.status === 400) {
+        const problems = (await response.json()).problems || [];
+        setText('[data-estimate=params]', problems.map((p) => `${p.field}: ${p.message}`).join('; ') || 'unknown');
+      }
     } catch (e) {
       // The server-rendered estimate stays; the Estimate button still works.
     }
@@ -121,12 +134,17 @@ function liveEstimate(form) {
   });
   form.querySelector('[data-preset]')?.addEventListener('change', (event) => {
     const preset = PRESETS[event.target.value];
+    const method = form.elements.namedItem('method');
+    if (method && !preset.method && method.value === 'feature-extraction') method.value = 'lora';
     Object.entries(preset).forEach(([name, value]) => {
       const input = form.elements.namedItem(name);
       if (input) input.value = value;
     });
+    showMethodFields(form);
     update();
   });
+  form.elements.namedItem('method')?.addEventListener('change', () => showMethodFields(form));
+  showMethodFields(form);
 }
 
 export function enableRuns(root) {
