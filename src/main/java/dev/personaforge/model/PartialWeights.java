@@ -94,7 +94,7 @@ public final class PartialWeights implements AutoCloseable {
             Map<String, NDArray> tensors = SafeTensors.load(dir.resolve(WEIGHTS_FILE), manager, k -> true);
             List<String> listed = new ArrayList<>();
             root.path("tensors").forEach(n -> listed.add(n.asText()));
-            if (!listed.isEmpty() && !listed.equals(new ArrayList<>(tensors.keySet()))) {
+            if (!listed.isEmpty() && !new java.util.HashSet<>(listed).equals(tensors.keySet())) {
                 throw new ModelLoadException(dir.resolve(WEIGHTS_FILE) + ": holds " + tensors.keySet() + " but "
                         + INFO_FILE + " lists " + listed);
             }

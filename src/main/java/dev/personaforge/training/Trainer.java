@@ -346,7 +346,10 @@ public final class Trainer {
                         ? state.get("model.embed_tokens.weight") : state.get(name);
                 copies.put(name, staging.create(source.toFloatArray(), source.getShape()));
             }
-            return base.withTensors(partial.tunedConfig(base.config()), copies);
+            LlamaForCausalLM model = base.withTensors(partial.tunedConfig(base.config()), copies);
+            // half-precision copies would go stale as the trained tensors change: this model runs in F32 throughout
+            model.setHalfPrecisionInference(false);
+            return model;
         } catch (ModelLoadException e) {
             throw new IllegalStateException(e);
         }

@@ -163,6 +163,21 @@ class PartialTrainingTest {
     }
 
     @Test
+    void aBaseInHalfPrecisionKeepsItsCopiesAndTheTrainedModelRunsInF32() throws Exception {
+        try (LanguageModel half = LanguageModel.load(tmp.resolve("llama"))) {
+            half.model().setHalfPrecisionInference(true);
+            try (TrainingResult r = new Trainer(half).train(partial(PartialTuning.topLayers(1)), TrainerTest.data(4, 4),
+                    List.of(), null, null)) {
+                assertFalse(r.model().halfPrecisionInference(), "no stale F16 copies of the trained tensors");
+            }
+            assertTrue(half.model().halfPrecisionInference(), "the base keeps its F16 copies");
+            try (NDManager scope = half.model().manager().newSubManager()) {
+                assertEquals(TinyCheckpoints.VOCAB * 2, half.model().forward(scope, new long[][] {{1, 5}}).toFloatArray().length);
+            }
+        }
+    }
+
+    @Test
     void tooManyLayersIsRefusedNamingTheLimit() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Trainer(llama)
                 .train(partial(PartialTuning.topLayers(3)), TrainerTest.data(4, 4), List.of(), null, null));
