@@ -142,7 +142,7 @@ public class ModelResolver {
         Optional<TunedModel> files = tunedModels.find(persona.id, run.id);
         long created = run.finishedAt != null ? run.finishedAt.getEpochSecond() : run.createdAt.getEpochSecond();
         return files.map(t -> new ModelTarget(id, t.baseModel(), t.adapterDir(), t.modelDir(), run.systemPrompt,
-                created, persona.slug));
+                created, persona.slug, t.partialDir()));
     }
 
     private static ModelTarget base(String id, String ref, Path dir) {

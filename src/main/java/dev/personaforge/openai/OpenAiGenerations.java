@@ -4,6 +4,7 @@ import dev.personaforge.basemodel.BaseModelRegistry;
 import dev.personaforge.basemodel.ModelNotInstalledException;
 import dev.personaforge.chat.AdapterCache;
 import dev.personaforge.chat.ModelGate;
+import dev.personaforge.chat.PartialModelCache;
 import dev.personaforge.model.GenerationRequest;
 import dev.personaforge.model.GenerationResult;
 import dev.personaforge.model.Generator;
@@ -26,7 +27,7 @@ import java.util.function.BooleanSupplier;
 /**
  * Runs generations for the OpenAI-compatible API with the side-by-side chat's machinery: a lease on the model from
  * the {@link BaseModelRegistry} (a LoRA run is its base model plus the cached adapter, a fully fine-tuned run its
- * own weights), the model's {@link ModelGate} so API and chat generations on one model take turns, and the engine's
+ * own weights, a partial run its base model with the run's changed tensors in place), the model's {@link ModelGate} so API and chat generations on one model take turns, and the engine's
  * {@link Generator}. A {@link Session} holds all of that until closed.
  */
 @ApplicationScoped
@@ -39,6 +40,9 @@ public class OpenAiGenerations {
     AdapterCache adapters;
 
     @Inject
+    PartialModelCache partialModels;
+
+    @Inject
     GenerationCapacity capacity;
 
     @Inject
@@ -48,16 +52,19 @@ public class OpenAiGenerations {
     public final class Session implements AutoCloseable {
         private final BaseModelRegistry.Lease lease;
         private final LoraAdapter adapter;
+        /** A partial run's model: the leased base with the run's changed tensors in place; else null. */
+        private final LanguageModel partial;
         private boolean inGate;
         private boolean closed;
 
-        private Session(BaseModelRegistry.Lease lease, LoraAdapter adapter) {
+        private Session(BaseModelRegistry.Lease lease, LoraAdapter adapter, LanguageModel partial) {
             this.lease = lease;
             this.adapter = adapter;
+            this.partial = partial;
         }
 
         public LanguageModel model() {
-            return lease.model();
+            return partial != null ? partial : lease.model();
         }
 
         /** The tuned run's adapter, or null for a base model or a fully fine-tuned one. */
@@ -126,7 +133,9 @@ public class OpenAiGenerations {
             }
             lease = future.get(config.loadTimeout().toMillis(), TimeUnit.MILLISECONDS);
             LoraAdapter adapter = target.adapterDir() == null ? null : adapters.get(lease.model(), target.adapterDir());
-            return new Session(lease, adapter);
+            LanguageModel partial = target.partialDir() == null ? null
+                    : partialModels.get(lease.model(), target.partialDir());
+            return new Session(lease, adapter, partial);
         } catch (ExecutionException | IOException | RuntimeException e) {
             if (lease != null) {
                 lease.close();

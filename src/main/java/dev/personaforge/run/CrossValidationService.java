@@ -260,11 +260,12 @@ public class CrossValidationService {
 
     private static boolean modelOnDisk(TrainingRun run) {
         return run.outputDir != null && (Files.isDirectory(Path.of(run.outputDir, "adapter"))
-                || Files.isDirectory(Path.of(run.outputDir, "model")));
+                || Files.isDirectory(Path.of(run.outputDir, "model"))
+                || Files.isDirectory(Path.of(run.outputDir, RunExecutor.PARTIAL_DIR)));
     }
 
     private static void deleteModel(TrainingRun run) {
-        for (String part : List.of("adapter", "model")) {
+        for (String part : List.of("adapter", "model", RunExecutor.PARTIAL_DIR)) {
             Path dir = Path.of(run.outputDir, part);
             if (!Files.isDirectory(dir)) {
                 continue;

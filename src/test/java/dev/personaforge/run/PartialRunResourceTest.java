@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Partial fine-tuning through the API on stories260k (64 hidden, 5 layers, 512 tokens, tied embeddings): trainable
  * parameter counts for every method, validation of the number of layers, and top-layers and feature-extraction runs
- * whose saved tensors, evaluation and side-by-side chat work.
+ * whose saved tensors, evaluation, side-by-side chat and OpenAI-compatible API work.
  */
 @QuarkusTest
 class PartialRunResourceTest {
@@ -144,6 +144,7 @@ class PartialRunResourceTest {
         List<Map<String, String>> rows = given().get("/api/runs/" + top + "/evaluation").then().statusCode(200)
                 .body("rows", hasSize(1)).extract().jsonPath().getList("rows");
         Map<String, String> row = rows.get(0);
+        assertFalse(row.get("base").equals(row.get("tuned")), "training changed the answer: " + row);
         given().get("/api/runs/" + head + "/evaluation").then().statusCode(200).body("rows", hasSize(1));
 
         String session = given().contentType(ContentType.JSON)
@@ -158,6 +159,14 @@ class PartialRunResourceTest {
         assertEquals(row.get("base"), replies.get(0), "the base column answers as in the evaluation: " + stream);
         assertEquals(row.get("tuned"), replies.get(1), "the top-layers column answers as its evaluation did: " + stream);
         assertFalse(stream.contains("\"error\""), stream);
+
+        String slug = given().get("/api/personas/" + persona).jsonPath().getString("slug");
+        String content = given().contentType(ContentType.JSON)
+                .body(Map.of("model", slug + "@" + top, "temperature", 0, "max_tokens", RunExecutor.EVALUATION_MAX_TOKENS,
+                        "messages", List.of(Map.of("role", "user", "content", row.get("prompt")))))
+                .post("/v1/chat/completions").then().statusCode(200).extract().jsonPath()
+                .getString("choices[0].message.content");
+        assertEquals(row.get("tuned"), content, "the OpenAI-compatible API serves the partial run's own weights");
     }
 
     private static String error(long run) {
