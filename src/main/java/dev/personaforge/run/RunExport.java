@@ -6,6 +6,7 @@ import dev.personaforge.basemodel.BaseModelRegistry;
 import dev.personaforge.common.ConflictException;
 import dev.personaforge.model.LanguageModel;
 import dev.personaforge.model.LoraAdapter;
+import dev.personaforge.model.MergedModelWriter;
 import dev.personaforge.persona.Persona;
 import dev.personaforge.persona.PersonaService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -64,8 +65,8 @@ public class RunExport {
         TrainingRun run = succeeded(runId);
         Path adapterDir = adapterDir(run);
         if (adapterDir == null) {
-            throw new ConflictException("Run #" + run.id + " trained the whole model, so it has no LoRA adapter; "
-                    + "download the merged model instead.");
+            throw new ConflictException("Run #" + run.id + " trained the model's own weights (" + runs.settings(run).method()
+                    + "), so it has no LoRA adapter; download the merged model instead.");
         }
         String chatTemplate = withBase(run, lm -> lm.chatTemplate().source());
         Map<String, Object> about = about(run);
@@ -130,16 +131,24 @@ public class RunExport {
         if (Files.isRegularFile(full.resolve("config.json"))) {
             return full;
         }
-        Path adapterDir = adapterDir(run);
-        if (adapterDir == null) {
-            throw new ConflictException("Run #" + run.id + " has neither an adapter nor a model to export.");
-        }
         Path merged = output.resolve("merged");
         if (Files.isRegularFile(merged.resolve("model.safetensors"))) {
             return merged;
         }
-        Path staging = output.resolve("merged.partial");
+        Path staging = output.resolve("merged.staging");
         deleteTree(staging);
+        Path partial = output.resolve("partial");
+        if (Files.isRegularFile(partial.resolve("model.safetensors"))) {
+            Path baseDir = models.directory(run.baseModel).orElseThrow(() -> new ConflictException(
+                    "The base model " + run.baseModel + " is not on this machine, so the merged model can't be built."));
+            MergedModelWriter.write(baseDir, partial, staging);
+            Files.move(staging, merged, StandardCopyOption.ATOMIC_MOVE);
+            return merged;
+        }
+        Path adapterDir = adapterDir(run);
+        if (adapterDir == null) {
+            throw new ConflictException("Run #" + run.id + " has neither an adapter nor a model to export.");
+        }
         withBase(run, lm -> {
             try (LoraAdapter adapter = lm.loadAdapter(adapterDir)) {
                 lm.mergeAndSave(adapter, staging);

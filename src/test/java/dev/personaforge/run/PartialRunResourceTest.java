@@ -167,6 +167,26 @@ class PartialRunResourceTest {
                 .post("/v1/chat/completions").then().statusCode(200).extract().jsonPath()
                 .getString("choices[0].message.content");
         assertEquals(row.get("tuned"), content, "the OpenAI-compatible API serves the partial run's own weights");
+
+        given().get("/api/runs/" + top + "/export/adapter").then().statusCode(409)
+                .body("message", containsString("merged model"));
+        byte[] zip = given().get("/api/runs/" + head + "/export/model").then().statusCode(200).extract().asByteArray();
+        Path merged = Files.createTempDirectory("merged-head");
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
+            for (java.util.zip.ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                Files.write(merged.resolve(e.getName()), in.readAllBytes());
+            }
+        }
+        assertFalse(new ObjectMapper().readTree(merged.resolve("config.json").toFile()).path("tie_word_embeddings")
+                .asBoolean(true), "the merged feature-extraction model has its own head");
+        List<Map<String, String>> headRows = given().get("/api/runs/" + head + "/evaluation").jsonPath().getList("rows");
+        try (dev.personaforge.model.LanguageModel lm = dev.personaforge.model.LanguageModel.load(merged)) {
+            dev.personaforge.model.GenerationRequest request = dev.personaforge.model.GenerationRequest.chat(lm,
+                    List.of(dev.personaforge.model.ChatMessage.user(headRows.get(0).get("prompt"))), null,
+                    dev.personaforge.model.SamplingParams.greedy(RunExecutor.EVALUATION_MAX_TOKENS));
+            String text = new dev.personaforge.model.Generator(lm).generate(List.of(request), null, null).get(0).text();
+            assertEquals(headRows.get(0).get("tuned"), text, "the exported merged model answers like the run");
+        }
     }
 
     private static String error(long run) {
