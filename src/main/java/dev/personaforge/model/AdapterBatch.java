@@ -77,7 +77,9 @@ public final class AdapterBatch implements AutoCloseable {
             NDArray h = x; // (B, T, in)
             float scale = scaling;
             if (training && dropout > 0) {
-                h = x.mul(Torch.keepMask(x.getManager(), x.getShape(), dropout)); // (B, T, in)
+                // where() reads the boolean mask as it is; mul() would first cast it to a float copy.
+                NDArray keep = Torch.keepMask(x.getManager(), x.getShape(), dropout); // (B, T, in), bool
+                h = ai.djl.ndarray.NDArrays.where(keep, x, x.getManager().create(0f)); // (B, T, in)
                 scale = scaling / (1 - dropout);
             }
             // Scaling the rank-r intermediate instead of the output touches r / out as many values.

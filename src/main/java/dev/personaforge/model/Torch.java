@@ -28,14 +28,8 @@ public final class Torch {
     private Torch() {}
 
     private static volatile boolean configured;
-    private static boolean mallocTuned;
     private static final ThreadLocal<SplittableRandom> MASK_RANDOM = ThreadLocal.withInitial(() -> new SplittableRandom(0));
 
-    /** Whether {@link GlibcMalloc} could keep large tensor buffers in the heap (Linux with glibc). */
-    public static boolean mallocTuned() {
-        init();
-        return mallocTuned;
-    }
 
     /**
      * Initialises the PyTorch engine (offline) and returns its name. Re-applies the intra-op thread
@@ -49,7 +43,6 @@ public final class Torch {
                 if (!configured) {
                     String threads = System.getProperty("forge.torch.threads");
                     JniUtils.setNumThreads(threads != null ? Integer.parseInt(threads) : JniUtils.getNumThreads());
-                    mallocTuned = GlibcMalloc.tune();
                     configured = true;
                 }
             }

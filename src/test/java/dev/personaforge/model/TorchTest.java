@@ -6,13 +6,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
 
-import java.util.Locale;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class TorchTest {
 
@@ -42,11 +39,5 @@ class TorchTest {
             NDArray mask = Torch.keepMask(manager, new Shape(3, 5), 0f);
             assertTrue(mask.all().getBoolean());
         }
-    }
-
-    @Test
-    void glibcAllocatorIsTunedOnLinux() {
-        assumeTrue(System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("linux"), "glibc tuning applies on Linux only");
-        assertTrue(Torch.mallocTuned(), "mallopt should accept the mmap and trim thresholds");
     }
 }
