@@ -74,16 +74,9 @@ public final class AdapterBatch implements AutoCloseable {
             if (p == null) {
                 return y;
             }
-            NDArray h = x; // (B, T, in)
-            float scale = scaling;
-            if (training && dropout > 0) {
-                // where() reads the boolean mask as it is; mul() would first cast it to a float copy.
-                NDArray keep = Torch.keepMask(x.getManager(), x.getShape(), dropout); // (B, T, in), bool
-                h = ai.djl.ndarray.NDArrays.where(keep, x, x.getManager().create(0f)); // (B, T, in)
-                scale = scaling / (1 - dropout);
-            }
+            NDArray h = training && dropout > 0 ? Torch.dropout(x, dropout, true) : x; // (B, T, in)
             // Scaling the rank-r intermediate instead of the output touches r / out as many values.
-            NDArray down = Torch.linear(h, p.a, null).mul(scale); // (B, T, r)
+            NDArray down = Torch.linear(h, p.a, null).mul(scaling); // (B, T, r)
             return y.add(Torch.linear(down, p.b, null)); // (B, T, out)
         }
     }

@@ -2,15 +2,9 @@ package dev.personaforge.model;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-
-import java.nio.ByteBuffer;
-import java.util.SplittableRandom;
 
 /**
  * The few libtorch entry points the engine needs beyond the {@link NDArray} API, and the one place
@@ -28,8 +22,6 @@ public final class Torch {
     private Torch() {}
 
     private static volatile boolean configured;
-    private static final ThreadLocal<SplittableRandom> MASK_RANDOM = ThreadLocal.withInitial(() -> new SplittableRandom(0));
-
 
     /**
      * Initialises the PyTorch engine (offline) and returns its name. Re-applies the intra-op thread
@@ -86,33 +78,9 @@ public final class Torch {
         return ids.getNDArrayInternal().embedding(ids, weight, SparseFormat.DENSE).singletonOrThrow();
     }
 
-    /**
-     * A boolean mask of {@code shape} that keeps each element with probability {@code 1 - p}, drawn from
-     * this thread's generator (see {@link #seed}); multiplying by it and scaling by {@code 1 / (1 - p)} is
-     * inverted dropout. Drawn in Java because libtorch's CPU {@code bernoulli_} costs about 8 ns per
-     * element, which made LoRA dropout a quarter of a training step.
-     */
-    public static NDArray keepMask(NDManager manager, Shape shape, float p) {
-        int n = Math.toIntExact(shape.size());
-        long threshold = (long) (p * 4294967296.0);
-        SplittableRandom random = MASK_RANDOM.get();
-        byte[] keep = new byte[n];
-        int i = 0;
-        for (; i + 1 < n; i += 2) {
-            long bits = random.nextLong();
-            keep[i] = (byte) ((bits & 0xffffffffL) >= threshold ? 1 : 0);
-            keep[i + 1] = (byte) ((bits >>> 32) >= threshold ? 1 : 0);
-        }
-        if (i < n) {
-            keep[i] = (byte) ((random.nextLong() >>> 32) >= threshold ? 1 : 0);
-        }
-        ByteBuffer buffer = ByteBuffer.allocateDirect(n);
-        buffer.put(keep).flip();
-        // The array wraps the Java buffer; a libtorch-owned copy stays valid inside autograd graphs
-        // whatever happens to the wrapper.
-        try (NDArray wrapped = manager.create(buffer, shape, DataType.BOOLEAN)) {
-            return wrapped.duplicate(); // shape, bool
-        }
+    /** Inverted dropout, active only when {@code training}. */
+    public static NDArray dropout(NDArray x, float p, boolean training) {
+        return x.getNDArrayInternal().dropout(x, p, training).singletonOrThrow();
     }
 
     /** Enables or disables autograd recording for the calling thread (libtorch grad mode is thread-local). */
@@ -140,10 +108,9 @@ public final class Torch {
         JniUtils.zeroGrad((PtNDArray) param);
     }
 
-    /** Seeds libtorch's global CPU generator (random init) and this thread's dropout-mask generator. */
+    /** Seeds libtorch's global CPU generator (dropout masks, random init). */
     public static void seed(long seed) {
         init();
         JniUtils.setSeed(seed);
-        MASK_RANDOM.set(new SplittableRandom(seed));
     }
 }
