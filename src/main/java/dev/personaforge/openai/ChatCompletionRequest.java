@@ -33,7 +33,7 @@ record ChatCompletionRequest(String model, List<ChatMessage> messages, SamplingF
         fields.rejectUnlessNeutral("function_call", noTools);
         fields.rejectUnlessNeutral("presence_penalty", "only 0 is implemented");
         fields.rejectUnlessNeutral("frequency_penalty", "only 0 is implemented");
-        fields.rejectUnlessNeutral("logit_bias", "token biases are not implemented");
+        fields.rejectUnlessNeutral("logit_bias", "token biases are not supported");
         fields.rejectUnlessNeutral("response_format", "only plain text answers are implemented");
         fields.rejectUnlessNeutral("audio", "answers are text only");
         return new ChatCompletionRequest(model, messages, sampling, logprobs ? (top == null ? 0 : top.intValue()) : -1);

@@ -27,10 +27,10 @@ record CompletionRequest(String model, String prompt, boolean echo, SamplingFiel
             throw OpenAiException.unsupported("echo", "'echo' together with 'logprobs' is not supported: this server "
                     + "reports log-probabilities of generated tokens only, not of the prompt.");
         }
-        fields.rejectUnlessNeutral("suffix", "inserting text before a suffix is not implemented");
+        fields.rejectUnlessNeutral("suffix", "inserting text before a suffix is not supported");
         fields.rejectUnlessNeutral("presence_penalty", "only 0 is implemented");
         fields.rejectUnlessNeutral("frequency_penalty", "only 0 is implemented");
-        fields.rejectUnlessNeutral("logit_bias", "token biases are not implemented");
+        fields.rejectUnlessNeutral("logit_bias", "token biases are not supported");
         return new CompletionRequest(model, prompt, echo, sampling, logprobs == null ? -1 : logprobs.intValue());
     }
 
