@@ -80,7 +80,7 @@ public class AdapterImport {
                     lora.loraDropout(), lora.targetModules(), null, null, null, null, null, null, null);
             return runs.createImported(personaId, settings, systemPrompt, hash, name, staged, runsDir);
         } finally {
-            RunExport.deleteTree(staged);
+            dev.personaforge.common.Folders.deleteTree(staged);
         }
     }
 

@@ -19,11 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * k-fold cross-validation of a persona's pairs: queues k ordinary runs (the folds) that the run queue trains one
@@ -270,10 +268,8 @@ public class CrossValidationService {
             if (!Files.isDirectory(dir)) {
                 continue;
             }
-            try (Stream<Path> walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
+            try {
+                dev.personaforge.common.Folders.deleteTree(dir);
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot delete the model of run " + run.id + " in " + dir, e);
             }

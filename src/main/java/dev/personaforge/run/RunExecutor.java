@@ -107,7 +107,7 @@ public class RunExecutor {
             Path out = config.runsDir().resolve(Long.toString(runId)).toAbsolutePath();
             // A restarted run (or a run id reused after the database was reset) must not keep an earlier
             // attempt's adapter, model or merged export next to the new one.
-            RunExport.deleteTree(out);
+            dev.personaforge.common.Folders.deleteTree(out);
             Path saved = save(run, lm, result, out);
             RunOutcome outcome = outcome(result, lm.config());
             runs.log(runId, "Saved to " + saved + ". Comparing base and tuned outputs on validation prompts.");

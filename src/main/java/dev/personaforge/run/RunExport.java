@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,7 +135,7 @@ public class RunExport {
             return merged;
         }
         Path staging = output.resolve("merged.staging");
-        deleteTree(staging);
+        dev.personaforge.common.Folders.deleteTree(staging);
         Path partial = output.resolve("partial");
         if (Files.isRegularFile(partial.resolve("model.safetensors"))) {
             Path baseDir = models.directory(run.baseModel).orElseThrow(() -> new ConflictException(
@@ -230,16 +229,5 @@ public class RunExport {
         zip.putNextEntry(new ZipEntry(name));
         zip.write(text.getBytes(StandardCharsets.UTF_8));
         zip.closeEntry();
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

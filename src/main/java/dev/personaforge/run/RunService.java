@@ -325,7 +325,7 @@ public class RunService {
         run.finishedAt = run.createdAt;
         run.persist();
         java.nio.file.Path out = runsDir.resolve(Long.toString(run.id)).toAbsolutePath();
-        RunExport.deleteTree(out);
+        dev.personaforge.common.Folders.deleteTree(out);
         Files.createDirectories(out);
         java.nio.file.Path adapter = out.resolve("adapter");
         Files.move(staged, adapter, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
