@@ -47,6 +47,9 @@ final class TokenSampler {
                 max = Math.max(max, logits[c]);
             }
         }
+        if (Float.isNaN(max)) {
+            throw nanLogits();
+        }
         int n = candidates == null ? v : candidates.length;
         int[] idx = new int[n];
         double[] prob = new double[n];
@@ -86,7 +89,15 @@ final class TokenSampler {
                 best = i;
             }
         }
+        if (Float.isNaN(logits[best])) {
+            throw nanLogits();
+        }
         return best;
+    }
+
+    /** NaN logits would otherwise pick token 0 forever and come out as silently empty text. */
+    private static IllegalStateException nanLogits() {
+        return new IllegalStateException("the model produced NaN logits: its weights or inputs are not finite");
     }
 
     static int[] topK(float[] logits, int k) {

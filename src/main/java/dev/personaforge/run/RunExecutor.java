@@ -15,8 +15,10 @@ import dev.personaforge.model.PartialTuning;
 import dev.personaforge.model.PartialWeights;
 import dev.personaforge.model.SamplingParams;
 import dev.personaforge.training.InsufficientMemoryException;
+import dev.personaforge.training.ProgressListener;
 import dev.personaforge.training.Trainer;
 import dev.personaforge.training.TrainingConfig;
+import dev.personaforge.training.TrainingDivergedException;
 import dev.personaforge.training.TrainingExample;
 import dev.personaforge.training.TrainingProgress;
 import dev.personaforge.training.TrainingResult;
@@ -76,6 +78,8 @@ public class RunExecutor {
             fail(runId, "The base model could not be loaded: " + rootMessage(e));
         } catch (InsufficientMemoryException e) {
             fail(runId, "Not started: " + e.getMessage());
+        } catch (TrainingDivergedException e) {
+            fail(runId, e.getMessage());
         } catch (RuntimeException | IOException e) {
             Log.errorf(e, "Run %d failed", runId);
             fail(runId, "Training failed: " + rootMessage(e));
@@ -95,7 +99,17 @@ public class RunExecutor {
         runs.log(runId, "Training " + whatTrains(settings, lm) + " on " + train.size() + " pairs for "
                 + settings.epochs() + " epochs.");
         try (TrainingResult result = new Trainer(lm).train(tc, train, validation,
-                progress -> onProgress(runId, progress), cancelled)) {
+                new ProgressListener() {
+                    @Override
+                    public void onProgress(TrainingProgress progress) {
+                        RunExecutor.this.onProgress(runId, progress);
+                    }
+
+                    @Override
+                    public void onSkippedStep(int step, String reason) {
+                        runs.log(runId, "Step " + step + " skipped, weights left unchanged: " + reason + ".");
+                    }
+                }, cancelled)) {
             if (result.cancelled()) {
                 finish(runId, RunStatus.CANCELLED, null, null, "Cancelled at step " + result.steps() + ".");
                 return;

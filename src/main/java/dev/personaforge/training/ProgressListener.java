@@ -4,4 +4,12 @@ package dev.personaforge.training;
 @FunctionalInterface
 public interface ProgressListener {
     void onProgress(TrainingProgress progress);
+
+    /**
+     * A step whose loss or gradient was not finite: the optimizer left the weights as they were.
+     *
+     * @param reason what was not finite, in words
+     */
+    default void onSkippedStep(int step, String reason) {
+    }
 }

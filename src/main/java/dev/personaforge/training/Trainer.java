@@ -33,6 +33,8 @@ import java.util.function.BooleanSupplier;
 public final class Trainer {
     /** Positions per chunk of logits in the checkpointed loss: bounds the (chunk, vocab) logits memory. */
     static final int LOSS_CHUNK = 512;
+    /** Non-finite steps in a row after which a run stops as diverged instead of skipping another one. */
+    static final int MAX_SKIPPED_IN_A_ROW = 5;
 
     private final LlamaForCausalLM base;
     private final ExampleEncoder encoder;
@@ -190,6 +192,8 @@ public final class Trainer {
         long trainNanos = 0;
         int step = 0;
         long microBatches = 0;
+        int skippedInARow = 0;
+        RuntimeException failure = null;
         boolean previousGrad = Torch.setGradMode(false);
         try (NDManager runManager = base.manager().newSubManager()) {
             AdamW optimizer = new AdamW(params, runManager, tc.beta1(), tc.beta2(), tc.epsilon(), tc.weightDecay());
@@ -258,12 +262,32 @@ public final class Trainer {
                     trainTokens += batch.tokens();
                 }
                 double gradNorm = optimizer.gradNorm();
-                double scale = tc.maxGradNorm() > 0 && gradNorm > tc.maxGradNorm() ? tc.maxGradNorm() / (gradNorm + 1e-6) : 1.0;
+                double loss = lossSum / lossTokens;
                 double lr = LrSchedule.at(tc.schedule(), tc.learningRate(), tc.warmupSteps(), step, totalSteps);
+                if (!Double.isFinite(loss) || !Double.isFinite(gradNorm)) {
+                    // Clipping cannot rescue an infinite norm (the scale becomes 0 and 0 * inf is NaN), and one
+                    // such update would turn every weight into NaN: leave the weights as they are, like a mixed-
+                    // precision loss scaler does on overflow, and give up only when it keeps happening.
+                    optimizer.zeroGrad();
+                    trainNanos += System.nanoTime() - start;
+                    step++;
+                    skippedInARow++;
+                    String reason = (Double.isFinite(loss) ? "" : "loss " + loss + ", ") + "gradient norm " + gradNorm;
+                    if (skippedInARow >= MAX_SKIPPED_IN_A_ROW) {
+                        throw new TrainingDivergedException("Training diverged: the loss or the gradients were not finite for "
+                                + skippedInARow + " steps in a row (step " + step + ": " + reason + "). Lower the learning rate "
+                                + "(it was " + tc.learningRate() + ") or the maximum sequence length.");
+                    }
+                    if (listener != null) {
+                        listener.onSkippedStep(step, reason);
+                    }
+                    continue;
+                }
+                skippedInARow = 0;
+                double scale = tc.maxGradNorm() > 0 && gradNorm > tc.maxGradNorm() ? tc.maxGradNorm() / (gradNorm + 1e-6) : 1.0;
                 optimizer.step(lr, scale);
                 trainNanos += System.nanoTime() - start;
                 step++;
-                double loss = lossSum / lossTokens;
                 lossCurve.add(loss);
                 ValidationMetrics val = null;
                 boolean last = step == totalSteps;
@@ -305,11 +329,20 @@ public final class Trainer {
                 }
             }
             optimizer.close();
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
         } finally {
             for (NDArray p : params) {
                 p.setRequiresGradient(false);
             }
             Torch.setGradMode(previousGrad);
+            if (failure != null) {
+                for (AutoCloseable owned : new AutoCloseable[] {bestAdapter, bestModel, bestPartial, adapter,
+                        model == base ? null : model}) {
+                    closeQuietly(owned, failure);
+                }
+            }
         }
         LoraAdapter resultAdapter = adapter;
         LlamaForCausalLM resultModel = tc.fullFineTune() || partial != null ? model : null;
@@ -359,6 +392,17 @@ public final class Trainer {
     private List<NDArray> trainedTensors(LlamaForCausalLM model, PartialTuning partial) {
         Map<String, NDArray> state = model.stateDict();
         return partial.trainedTensors(base.config()).stream().map(state::get).toList();
+    }
+
+    private static void closeQuietly(AutoCloseable owned, RuntimeException cause) {
+        if (owned == null) {
+            return;
+        }
+        try {
+            owned.close();
+        } catch (Exception e) {
+            cause.addSuppressed(e);
+        }
     }
 
     /** Copies of trained tensors at one validation, to return the best state of a partial fine-tune. */

@@ -102,7 +102,9 @@ class RunResourceTest {
         assertEquals(10, rows.size());
         long reproduced = rows.stream().filter(r -> r.get("tuned").strip().equals(r.get("expected"))).count();
         long differs = rows.stream().filter(r -> !r.get("base").equals(r.get("tuned"))).count();
-        assertTrue(reproduced >= 9, "the tuned model gives the trained completions: " + rows);
+        assertTrue(reproduced >= 9, () -> "the tuned model gives the trained completions: " + rows
+                + "\nrun log: " + given().get("/api/runs/" + run + "/logs").asString()
+                + "\nmetrics: " + given().get("/api/runs/" + run + "/metrics").asString());
         assertEquals(rows.size(), differs, "base and tuned answer differently: " + rows);
 
         Map<String, String> row = rows.stream().filter(r -> r.get("tuned").strip().equals(r.get("expected")))

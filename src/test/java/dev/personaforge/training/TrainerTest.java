@@ -202,6 +202,81 @@ class TrainerTest {
         lm.model().stateDict().forEach((k, v) -> assertArrayEquals(before.get(k), v.toFloatArray(), 0f, k));
     }
 
+    /** A tiny model whose embedding row for token {@code w<poisoned>} is NaN, so any batch containing it has a NaN loss. */
+    private static LanguageModel poisonedModel(String name, int poisoned) throws Exception {
+        Path dir = tmp.resolve(name);
+        TinyCheckpoints.write(dir, TinyCheckpoints.llama(), SafeTensors.Dtype.F32, false, 21);
+        LanguageModel poisonedLm = LanguageModel.load(dir);
+        NDArray embed = poisonedLm.model().stateDict().get("model.embed_tokens.weight");
+        float[] values = embed.toFloatArray();
+        int hidden = (int) embed.getShape().get(1);
+        java.util.Arrays.fill(values, poisoned * hidden, (poisoned + 1) * hidden, Float.NaN);
+        embed.set(values);
+        return poisonedLm;
+    }
+
+    @Test
+    void stepsWithANonFiniteLossAreSkippedAndTheWeightsStayFinite() throws Exception {
+        try (LanguageModel poisonedLm = poisonedModel("poisoned-once", 40)) {
+            List<TrainingExample> d = List.of(new TrainingExample("", "w20 w21", "w40 w41 w42"),
+                    new TrainingExample("", "w22 w23", "w43 w44 w45"));
+            List<Integer> skipped = new ArrayList<>();
+            List<Double> losses = new ArrayList<>();
+            ProgressListener listener = new ProgressListener() {
+                @Override
+                public void onProgress(TrainingProgress p) {
+                    losses.add(p.loss());
+                }
+
+                @Override
+                public void onSkippedStep(int step, String reason) {
+                    assertTrue(reason.contains("NaN"), reason);
+                    skipped.add(step);
+                }
+            };
+            try (TrainingResult r = new Trainer(poisonedLm).train(base().withBatching(1, 1, 64).withDuration(3, 0), d,
+                    List.of(), listener, null)) {
+                assertEquals(6, r.steps());
+                assertEquals(3, skipped.size(), "one poisoned batch per epoch: " + skipped);
+                assertEquals(3, losses.size());
+                assertTrue(losses.stream().allMatch(Double::isFinite), losses.toString());
+                for (NDArray p : r.adapter().parameters()) {
+                    for (float v : p.toFloatArray()) {
+                        assertTrue(Float.isFinite(v), "adapter weights stay finite");
+                    }
+                }
+                // lora_B (out x r) starts at zero: the clean steps moved it
+                assertTrue(r.adapter().parameters().stream().filter(p -> p.getShape().get(1) == 4 && p.getShape().get(0) != 4)
+                        .anyMatch(p -> p.abs().sum().getFloat() > 0), "the clean steps still trained");
+            }
+        }
+    }
+
+    @Test
+    void aRunWhoseLossStaysNonFiniteStopsAsDiverged() throws Exception {
+        try (LanguageModel poisonedLm = poisonedModel("poisoned-always", 41)) {
+            List<TrainingExample> d = List.of(new TrainingExample("", "w20", "w41 w42"));
+            AtomicInteger skipped = new AtomicInteger();
+            ProgressListener listener = new ProgressListener() {
+                @Override
+                public void onProgress(TrainingProgress p) {
+                    throw new AssertionError("no step may report progress: " + p);
+                }
+
+                @Override
+                public void onSkippedStep(int step, String reason) {
+                    skipped.incrementAndGet();
+                }
+            };
+            TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> new Trainer(poisonedLm)
+                    .train(base().withDuration(0, 20), d, List.of(), listener, null));
+            assertTrue(e.getMessage().contains("not finite for " + Trainer.MAX_SKIPPED_IN_A_ROW + " steps in a row"),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("Lower the learning rate"), e.getMessage());
+            assertEquals(Trainer.MAX_SKIPPED_IN_A_ROW - 1, skipped.get());
+        }
+    }
+
     @Test
     void scheduleWarmsUpThenDecays() {
         assertEquals(0.5, LrSchedule.at(TrainingConfig.Schedule.COSINE, 1.0, 1, 0, 10), 1e-12);
