@@ -74,9 +74,16 @@ public final class AdapterBatch implements AutoCloseable {
             if (p == null) {
                 return y;
             }
-            NDArray h = training && dropout > 0 ? Torch.dropout(x, dropout, true) : x; // (B, T, in)
+            NDArray h = x; // (B, T, in)
+            float scale = scaling;
+            if (training && dropout > 0) {
+                NDArray keep = Torch.keepMask(x.getManager(), x.getShape(), dropout); // (B, T, in), bool
+                // where() reads the boolean mask as it is; mul() would first make a float copy of it
+                h = ai.djl.ndarray.NDArrays.where(keep, x, x.zerosLike()); // (B, T, in)
+                scale = scaling / (1 - dropout);
+            }
             // Scaling the rank-r intermediate instead of the output touches r / out as many values.
-            NDArray down = Torch.linear(h, p.a, null).mul(scaling); // (B, T, r)
+            NDArray down = Torch.mul(Torch.linear(h, p.a, null), scale); // (B, T, r)
             return y.add(Torch.linear(down, p.b, null)); // (B, T, out)
         }
     }

@@ -50,7 +50,7 @@ public final class LlamaAttention {
         }
         long s = k.getShape().get(2);
         // Scaling q rather than the scores touches hd values per position instead of S.
-        NDArray grouped = groupQueries(q.mul(1.0f / (float) Math.sqrt(headDim)), numKvHeads); // (B, nKv, nRep * T, hd)
+        NDArray grouped = groupQueries(Torch.mul(q, 1.0f / (float) Math.sqrt(headDim)), numKvHeads); // (B, nKv, nRep * T, hd)
         NDArray scores = grouped.matMul(k.transpose(0, 1, 3, 2)).reshape(b, numHeads, t, s); // (B, nH, T, S)
         NDArray probs = scores.add(ctx.mask).softmax(-1); // (B, nH, T, S)
         NDArray out = groupQueries(probs, numKvHeads).matMul(v).reshape(b, numHeads, t, headDim); // (B, nH, T, hd)

@@ -352,7 +352,7 @@ public final class LlamaForCausalLM implements AutoCloseable {
      * the forward pass keeps only each layer's input, the loss is computed in chunks of positions,
      * and each layer is recomputed with autograd during the backward sweep. Peak memory is one
      * layer's activations plus one chunk of logits instead of the whole graph, for about one extra
-     * forward pass of compute. LoRA dropout draws the same masks in both passes because the torch
+     * forward pass of compute. LoRA dropout draws the same masks in both passes because the mask
      * generator is reseeded per layer from {@code dropoutSeed}.
      *
      * <p>The embeddings must not require gradients (use the plain autograd path for full fine-tuning). Other base
@@ -435,7 +435,7 @@ public final class LlamaForCausalLM implements AutoCloseable {
                         NDArray view = hidden.reshape(hidden.getShape());
                         view.attach(chunkScope);
                         Losses.Result r = Losses.crossEntropy(this, view, chunk, false);
-                        Torch.backward(r.loss().mul(lossScale * taken / (float) total));
+                        Torch.backward(Torch.mul(r.loss(), lossScale * taken / (float) total));
                         lossSum += r.loss().getFloat() * taken;
                         Torch.setGradMode(false);
                     }

@@ -2,9 +2,15 @@ package dev.personaforge.model;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+
+import java.nio.ByteBuffer;
+import java.util.SplittableRandom;
 
 /**
  * The few libtorch entry points the engine needs beyond the {@link NDArray} API, and the one place
@@ -78,9 +84,44 @@ public final class Torch {
         return ids.getNDArrayInternal().embedding(ids, weight, SparseFormat.DENSE).singletonOrThrow();
     }
 
-    /** Inverted dropout, active only when {@code training}. */
-    public static NDArray dropout(NDArray x, float p, boolean training) {
-        return x.getNDArrayInternal().dropout(x, p, training).singletonOrThrow();
+    private static final ThreadLocal<SplittableRandom> MASK_RANDOM = ThreadLocal.withInitial(() -> new SplittableRandom(0));
+
+    /**
+     * {@code x * s} through a scalar tensor that libtorch allocates. DJL's {@code mul(Number)} wraps a Java direct
+     * buffer for the scalar and closes it right after the op, but autograd keeps that tensor for the backward pass:
+     * once the garbage collector frees the buffer, the backward reads whatever lies there (huge or infinite
+     * gradients, seen under memory pressure). Use this for every scalar product that autograd may record.
+     */
+    public static NDArray mul(NDArray x, float s) {
+        try (NDArray scalar = x.getManager().full(new Shape(), s, x.getDataType())) {
+            return x.mul(scalar);
+        }
+    }
+
+    /**
+     * A boolean mask of {@code shape} that keeps each element with probability {@code 1 - p} (p rounded to
+     * 1/65536), drawn from this thread's generator (see {@link #seed}); selecting by it and scaling by
+     * {@code 1 / (1 - p)} is inverted dropout. Drawn in Java because libtorch's CPU {@code bernoulli_} costs about
+     * 10 ns per element, which made LoRA dropout a fifth of a training step. The array wraps its Java buffer, so it
+     * must stay open (in {@code manager}) until every backward pass through it has run.
+     */
+    public static NDArray keepMask(NDManager manager, Shape shape, float p) {
+        int n = Math.toIntExact(shape.size());
+        int threshold = Math.round(p * 65536f);
+        SplittableRandom random = MASK_RANDOM.get();
+        ByteBuffer keep = manager.allocateDirect(n);
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            long bits = random.nextLong();
+            keep.put(i, (byte) ((bits & 0xffff) >= threshold ? 1 : 0));
+            keep.put(i + 1, (byte) (((bits >>> 16) & 0xffff) >= threshold ? 1 : 0));
+            keep.put(i + 2, (byte) (((bits >>> 32) & 0xffff) >= threshold ? 1 : 0));
+            keep.put(i + 3, (byte) ((bits >>> 48) >= threshold ? 1 : 0));
+        }
+        for (; i < n; i++) {
+            keep.put(i, (byte) ((random.nextLong() & 0xffff) >= threshold ? 1 : 0));
+        }
+        return manager.create(keep, shape, DataType.BOOLEAN); // shape, bool
     }
 
     /** Enables or disables autograd recording for the calling thread (libtorch grad mode is thread-local). */
@@ -108,9 +149,10 @@ public final class Torch {
         JniUtils.zeroGrad((PtNDArray) param);
     }
 
-    /** Seeds libtorch's global CPU generator (dropout masks, random init). */
+    /** Seeds libtorch's global CPU generator (random init) and this thread's LoRA dropout-mask generator. */
     public static void seed(long seed) {
         init();
         JniUtils.setSeed(seed);
+        MASK_RANDOM.set(new SplittableRandom(seed));
     }
 }

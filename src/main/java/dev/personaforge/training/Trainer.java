@@ -252,7 +252,7 @@ public final class Trainer {
                         try (NDManager scope = runManager.newSubManager()) {
                             NDArray hidden = model.hiddenStates(scope.create(batch.ids()), batch.mask(), null, true); // (B, T, H)
                             Losses.Result r = Losses.crossEntropy(model, hidden, batch.labels(), false);
-                            Torch.backward(r.loss().mul((float) r.tokens() / groupLabels));
+                            Torch.backward(Torch.mul(r.loss(), (float) r.tokens() / groupLabels));
                             lossSum += r.loss().getFloat() * r.tokens();
                             lossTokens += r.tokens();
                         } finally {
