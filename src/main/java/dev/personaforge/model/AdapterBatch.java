@@ -79,12 +79,15 @@ public final class AdapterBatch implements AutoCloseable {
             if (training && dropout > 0) {
                 NDArray keep = Torch.keepMask(x.getManager(), x.getShape(), dropout); // (B, T, in), bool
                 // where() reads the boolean mask as it is; mul() would first make a float copy of it
-                h = ai.djl.ndarray.NDArrays.where(keep, x, x.zerosLike()); // (B, T, in)
+                try (NDArray zero = x.getManager().full(new Shape(), 0f, x.getDataType())) {
+                    h = ai.djl.ndarray.NDArrays.where(keep, x, zero); // (B, T, in)
+                }
                 scale = scaling / (1 - dropout);
             }
             // Scaling the rank-r intermediate instead of the output touches r / out as many values.
             NDArray down = Torch.mul(Torch.linear(h, p.a, null), scale); // (B, T, r)
-            return y.add(Torch.linear(down, p.b, null)); // (B, T, out)
+            // In place: autograd keeps the inputs of the projection that made y, never y itself.
+            return y.addi(Torch.linear(down, p.b, null)); // (B, T, out)
         }
     }
 
@@ -98,7 +101,7 @@ public final class AdapterBatch implements AutoCloseable {
                 return y;
             }
             NDArray delta = x.matMul(s[0]).matMul(s[1]); // (B, T, r) -> (B, T, out)
-            return y.add(delta); // (B, T, out)
+            return y.addi(delta); // (B, T, out), in place as in Single
         }
 
         private NDArray[] stack(Linear module) {

@@ -52,7 +52,8 @@ public final class LlamaAttention {
         // Scaling q rather than the scores touches hd values per position instead of S.
         NDArray grouped = groupQueries(Torch.mul(q, 1.0f / (float) Math.sqrt(headDim)), numKvHeads); // (B, nKv, nRep * T, hd)
         NDArray scores = grouped.matMul(k.transpose(0, 1, 3, 2)).reshape(b, numHeads, t, s); // (B, nH, T, S)
-        NDArray probs = scores.add(ctx.mask).softmax(-1); // (B, nH, T, S)
+        // In place: the matmul's backward needs its inputs, not the scores.
+        NDArray probs = scores.addi(ctx.mask).softmax(-1); // (B, nH, T, S)
         NDArray out = groupQueries(probs, numKvHeads).matMul(v).reshape(b, numHeads, t, headDim); // (B, nH, T, hd)
         out = out.transpose(0, 2, 1, 3).reshape(b, t, (long) numHeads * headDim); // (B, T, nH * hd)
         return oProj.forward(out, ctx); // (B, T, H)

@@ -364,7 +364,7 @@ public final class LlamaForCausalLM implements AutoCloseable {
      * @param labels (B, T) target ids, {@link Losses#IGNORE_INDEX} where no loss is taken
      */
     public LossResult checkpointedLossAndBackward(NDArray inputIds, boolean[][] attentionMask, long[][] labels,
-            AdapterBatch adapters, float lossScale, long dropoutSeed, int lossChunk) {
+            AdapterBatch adapters, float lossScale, long dropoutSeed, int lossChunk, int keptLayers) {
         if (embedTokens.hasGradient()) {
             throw new IllegalStateException("checkpointing cannot train the embeddings; use the plain autograd path");
         }
@@ -376,18 +376,27 @@ public final class LlamaForCausalLM implements AutoCloseable {
         boolean previous = Torch.setGradMode(false);
         try {
             ForwardContext ctx = context(inputIds, attentionMask, null, lora, true);
+            // Layers from firstKept up keep their autograd graph from the first pass instead of being recomputed.
+            int firstKept = needHiddenGrad ? Math.max(firstTrained, n - Math.max(0, keptLayers)) : n;
             NDArray[] inputs = new NDArray[n + 1];
             inputs[0] = Torch.embedding(inputIds, embedTokens); // (B, T, H)
             for (int i = 0; i < n; i++) {
                 Torch.seed(dropoutSeed + i);
+                if (i == firstKept) {
+                    if (firstKept > firstTrained) {
+                        inputs[i].setRequiresGradient(true); // the checkpointed layers below need its gradient
+                    }
+                    Torch.setGradMode(true);
+                }
                 inputs[i + 1] = forwardLayer(layers.get(i), inputs[i], ctx, scope); // (B, T, H)
                 if (i < firstTrained) {
                     inputs[i].close(); // below the lowest trained layer: never recomputed
                 }
             }
+            Torch.setGradMode(false);
 
             NDArray last = inputs[n];
-            if (needHiddenGrad) {
+            if (needHiddenGrad && firstKept == n) {
                 last.setRequiresGradient(true);
             }
             NDArray hidden;
@@ -450,10 +459,17 @@ public final class LlamaForCausalLM implements AutoCloseable {
                 NDArray recomputed = norm.forward(last); // (B, T, H), now with a graph
                 Torch.backward(recomputed, hiddenGrad);
                 Torch.setGradMode(false);
-                NDArray grad = last.getGradient();
-                grad.attach(scope);
-                last.setRequiresGradient(false);
-                for (int i = n - 1; i >= firstTrained; i--) {
+                NDArray grad = null;
+                if (firstKept == n) {
+                    grad = last.getGradient();
+                    grad.attach(scope);
+                    last.setRequiresGradient(false);
+                } else if (firstKept > firstTrained) {
+                    grad = inputs[firstKept].getGradient();
+                    grad.attach(scope);
+                    inputs[firstKept].setRequiresGradient(false);
+                }
+                for (int i = firstKept - 1; i >= firstTrained; i--) {
                     try (NDManager layerScope = scope.newSubManager()) {
                         NDArray x = inputs[i];
                         boolean needInputGrad = i > firstTrained;

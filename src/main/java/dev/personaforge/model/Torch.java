@@ -102,8 +102,8 @@ public final class Torch {
      * A boolean mask of {@code shape} that keeps each element with probability {@code 1 - p} (p rounded to
      * 1/65536), drawn from this thread's generator (see {@link #seed}); selecting by it and scaling by
      * {@code 1 / (1 - p)} is inverted dropout. Drawn in Java because libtorch's CPU {@code bernoulli_} costs about
-     * 10 ns per element, which made LoRA dropout a fifth of a training step. The array wraps its Java buffer, so it
-     * must stay open (in {@code manager}) until every backward pass through it has run.
+     * 10 ns per element, which made LoRA dropout a fifth of a training step. The mask is a libtorch-owned copy:
+     * autograd keeps it for the backward pass, possibly after {@code manager} has closed its Java handle.
      */
     public static NDArray keepMask(NDManager manager, Shape shape, float p) {
         int n = Math.toIntExact(shape.size());
@@ -121,7 +121,9 @@ public final class Torch {
         for (; i < n; i++) {
             keep.put(i, (byte) ((random.nextLong() & 0xffff) >= threshold ? 1 : 0));
         }
-        return manager.create(keep, shape, DataType.BOOLEAN); // shape, bool
+        try (NDArray wrapped = manager.create(keep, shape, DataType.BOOLEAN)) {
+            return wrapped.duplicate(); // shape, bool
+        }
     }
 
     /** Enables or disables autograd recording for the calling thread (libtorch grad mode is thread-local). */

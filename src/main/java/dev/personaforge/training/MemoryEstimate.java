@@ -14,7 +14,13 @@ import java.nio.file.Path;
  * so a run that cannot fit is refused instead of being killed by the OS.
  */
 public record MemoryEstimate(long trainableStateBytes, long activationBytes, long logitsBytes, long modelCopyBytes,
-        long requiredBytes, long availableBytes) {
+        long requiredBytes, long availableBytes, int keptLayers, long keptActivationBytes) {
+
+    /**
+     * Share of the memory left after the rest of the estimate that checkpointed training spends, when not told
+     * otherwise, on keeping layers' activations from the first pass instead of recomputing them.
+     */
+    static final double AUTO_ACTIVATION_SHARE = 0.4;
 
     /**
      * Factor over the analytic tensor count: autograd temporaries and freed blocks that glibc keeps in
@@ -37,8 +43,20 @@ public record MemoryEstimate(long trainableStateBytes, long activationBytes, lon
      */
     public static MemoryEstimate training(LlamaConfig c, long trainableParams, boolean fullFineTune, long tokens,
             long seqLen, int batch, long limitBytes) {
+        return training(c, trainableParams, fullFineTune, tokens, seqLen, batch, limitBytes, -1);
+    }
+
+    /**
+     * {@link #training(LlamaConfig, long, boolean, long, long, int, long)} with a budget for kept activations.
+     *
+     * @param activationBudgetBytes bytes of layer activations LoRA training may keep from the first pass instead
+     *     of recomputing them; -1 for {@link #AUTO_ACTIVATION_SHARE} of what the rest leaves free, 0 to recompute all
+     */
+    public static MemoryEstimate training(LlamaConfig c, long trainableParams, boolean fullFineTune, long tokens,
+            long seqLen, int batch, long limitBytes, long activationBudgetBytes) {
         if (!fullFineTune) {
-            return checkpointed(c, trainableParams, c.numHiddenLayers(), tokens, seqLen, batch, limitBytes);
+            return checkpointed(c, trainableParams, c.numHiddenLayers(), tokens, seqLen, batch, limitBytes,
+                    activationBudgetBytes);
         }
         long state = trainableParams * 4L * 4;
         long oneLayer = oneLayer(c, tokens, seqLen, batch);
@@ -46,7 +64,8 @@ public record MemoryEstimate(long trainableStateBytes, long activationBytes, lon
         long activations = c.numHiddenLayers() * oneLayer + 4L * tokens * c.hiddenSize() * 4;
         long logits = 4L * tokens * c.vocabSize() * 3;
         long copy = 2 * c.parameterCount() * 4L;
-        return of(state, activations, logits, copy, limitBytes);
+        long required = (long) (SLACK * (state + activations + logits + copy));
+        return new MemoryEstimate(state, activations, logits, copy, required, available(limitBytes), 0, 0);
     }
 
     /**
@@ -56,21 +75,36 @@ public record MemoryEstimate(long trainableStateBytes, long activationBytes, lon
      */
     public static MemoryEstimate partial(LlamaConfig c, PartialTuning tuning, long tokens, long seqLen, int batch,
             long limitBytes) {
-        return checkpointed(c, tuning.trainableParameters(c), tuning.topLayers(), tokens, seqLen, batch, limitBytes);
+        return partial(c, tuning, tokens, seqLen, batch, limitBytes, -1);
+    }
+
+    /** {@link #partial(LlamaConfig, PartialTuning, long, long, int, long)} with a budget for kept activations. */
+    public static MemoryEstimate partial(LlamaConfig c, PartialTuning tuning, long tokens, long seqLen, int batch,
+            long limitBytes, long activationBudgetBytes) {
+        return checkpointed(c, tuning.trainableParameters(c), tuning.topLayers(), tokens, seqLen, batch, limitBytes,
+                activationBudgetBytes);
     }
 
     /**
      * The checkpointed path (see {@code LlamaForCausalLM.checkpointedLossAndBackward}): trained values with their
      * gradient, two AdamW moments and a best copy; the inputs of the {@code backwardLayers} layers it recomputes,
-     * one layer's activations at a time, and one chunk of logits.
+     * one layer's activations at a time, and one chunk of logits; then as many of the top layers' activations as
+     * the budget holds, kept so that those layers are not recomputed (about a quarter of a step each saved).
      */
     private static MemoryEstimate checkpointed(LlamaConfig c, long trainableParams, int backwardLayers, long tokens,
-            long seqLen, int batch, long limitBytes) {
+            long seqLen, int batch, long limitBytes, long activationBudgetBytes) {
         long state = trainableParams * 4L * 5;
-        long activations = 4L * tokens * c.hiddenSize() * (backwardLayers + 3)
-                + (backwardLayers > 0 ? oneLayer(c, tokens, seqLen, batch) : 0);
+        long perLayer = oneLayer(c, tokens, seqLen, batch);
+        long activations = 4L * tokens * c.hiddenSize() * (backwardLayers + 3) + (backwardLayers > 0 ? perLayer : 0);
         long logits = 4L * Math.min(tokens, LOSS_CHUNK) * c.vocabSize() * 4;
-        return of(state, activations, logits, 0, limitBytes);
+        long required = (long) (SLACK * (state + activations + logits));
+        long available = available(limitBytes);
+        long budget = activationBudgetBytes >= 0 ? activationBudgetBytes
+                : (long) (Math.max(0, available - required) * AUTO_ACTIVATION_SHARE);
+        int kept = perLayer == 0 ? 0 : (int) Math.min(backwardLayers, budget / perLayer);
+        long keptBytes = kept * perLayer;
+        return new MemoryEstimate(state, activations + keptBytes, logits, 0, required + keptBytes, available, kept,
+                keptBytes);
     }
 
     /** Bytes one decoder layer keeps for backward: projections, norms, MLP and attention probabilities. */
@@ -84,10 +118,8 @@ public record MemoryEstimate(long trainableStateBytes, long activationBytes, lon
         return 4L * (tokens * perTokenPerLayer + attention);
     }
 
-    private static MemoryEstimate of(long state, long activations, long logits, long copy, long limitBytes) {
-        long required = (long) (SLACK * (state + activations + logits + copy));
-        long available = limitBytes > 0 ? limitBytes : availableMemory();
-        return new MemoryEstimate(state, activations, logits, copy, required, available);
+    private static long available(long limitBytes) {
+        return limitBytes > 0 ? limitBytes : availableMemory();
     }
 
     /** True when the run should fit. */
@@ -99,7 +131,9 @@ public record MemoryEstimate(long trainableStateBytes, long activationBytes, lon
     public String describe() {
         return String.format("needs about %.2f GB (optimizer state %.2f GB, activations %.2f GB, logits %.2f GB, model copies %.2f GB)"
                 + " but %.2f GB is available", gb(requiredBytes), gb(trainableStateBytes), gb(activationBytes),
-                gb(logitsBytes), gb(modelCopyBytes), gb(availableBytes));
+                gb(logitsBytes), gb(modelCopyBytes), gb(availableBytes))
+                + (keptLayers > 0 ? String.format("; %d layers keep their activations (%.2f GB) instead of being recomputed",
+                        keptLayers, gb(keptActivationBytes)) : "");
     }
 
     private static double gb(long bytes) {

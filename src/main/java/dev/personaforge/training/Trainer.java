@@ -160,9 +160,10 @@ public final class Trainer {
                 : new LoraConfig(tc.loraRank(), tc.loraAlpha(), tc.loraDropout(), tc.targetModules(), baseModelName);
         long trainable = tc.fullFineTune() ? base.config().parameterCount() : loraParameterCount(base, loraConfig);
         MemoryEstimate estimate = partial != null
-                ? MemoryEstimate.partial(base.config(), partial, (long) maxBatch * maxLen, maxLen, maxBatch, tc.memoryLimitBytes())
+                ? MemoryEstimate.partial(base.config(), partial, (long) maxBatch * maxLen, maxLen, maxBatch, tc.memoryLimitBytes(),
+                        tc.activationBudgetBytes())
                 : MemoryEstimate.training(base.config(), trainable, tc.fullFineTune(), (long) maxBatch * maxLen, maxLen,
-                        maxBatch, tc.memoryLimitBytes());
+                        maxBatch, tc.memoryLimitBytes(), tc.activationBudgetBytes());
         if (!estimate.fits()) {
             throw new InsufficientMemoryException(estimate);
         }
@@ -243,7 +244,7 @@ public final class Trainer {
                                         : AdapterBatch.uniform(scope, adapter, batch.ids().length)) {
                             LlamaForCausalLM.LossResult r = model.checkpointedLossAndBackward(scope.create(batch.ids()),
                                     batch.mask(), batch.labels(), routing, (float) batch.labelTokens() / groupLabels,
-                                    tc.seed() * 1_000_003L + microBatches * 10_007L, LOSS_CHUNK);
+                                    tc.seed() * 1_000_003L + microBatches * 10_007L, LOSS_CHUNK, estimate.keptLayers());
                             lossSum += r.loss() * r.tokens();
                             lossTokens += r.tokens();
                         }

@@ -16,6 +16,9 @@ import java.util.List;
  * @param evalEvery run validation every this many optimizer steps (0: only at the start and end)
  * @param patience stop after this many validations without improvement (0: never stop early)
  * @param memoryLimitBytes refuse runs whose estimate exceeds this; 0 uses the memory the OS reports as available
+ * @param activationBudgetBytes memory LoRA and partial training may spend keeping the top layers' activations from
+ *     the first pass instead of recomputing them in the backward pass (faster, more memory); -1 chooses
+ *     automatically (see {@link MemoryEstimate}), 0 recomputes every layer
  */
 public record TrainingConfig(
         int loraRank,
@@ -40,6 +43,7 @@ public record TrainingConfig(
         int patience,
         long seed,
         long memoryLimitBytes,
+        long activationBudgetBytes,
         PartialTuning partial) {
 
     /** Learning-rate decay after warmup. */
@@ -88,6 +92,10 @@ public record TrainingConfig(
         if (evalEvery < 0 || patience < 0 || memoryLimitBytes < 0) {
             throw new IllegalArgumentException("evalEvery, patience and memoryLimitBytes must be >= 0");
         }
+        if (activationBudgetBytes < -1) {
+            throw new IllegalArgumentException("activationBudgetBytes must be >= 0, or -1 for automatic, got "
+                    + activationBudgetBytes);
+        }
     }
 
     private static void positive(String field, double v) {
@@ -103,61 +111,68 @@ public record TrainingConfig(
      */
     public static TrainingConfig defaults() {
         return new TrainingConfig(8, 16, 0.05, LoraConfig.ALL_LINEAR, false, 2e-4, 0.01, 0.9, 0.999, 1e-8,
-                10, Schedule.COSINE, 1.0, 8, 1, 3, 0, 512, 20, 3, 42, 0, null);
+                10, Schedule.COSINE, 1.0, 8, 1, 3, 0, 512, 20, 3, 42, 0, -1, null);
     }
 
     public TrainingConfig withLora(int r, double alpha, double dropout, List<String> modules) {
         return new TrainingConfig(r, alpha, dropout, modules, false, learningRate, weightDecay, beta1, beta2, epsilon,
                 warmupSteps, schedule, maxGradNorm, batchSize, gradientAccumulation, epochs, maxSteps, maxLength,
-                evalEvery, patience, seed, memoryLimitBytes, null);
+                evalEvery, patience, seed, memoryLimitBytes, activationBudgetBytes, null);
     }
 
     public TrainingConfig withFullFineTune(boolean full) {
         return new TrainingConfig(loraRank, loraAlpha, loraDropout, targetModules, full, learningRate, weightDecay, beta1,
                 beta2, epsilon, warmupSteps, schedule, maxGradNorm, batchSize, gradientAccumulation, epochs, maxSteps,
-                maxLength, evalEvery, patience, seed, memoryLimitBytes, full ? null : partial);
+                maxLength, evalEvery, patience, seed, memoryLimitBytes, activationBudgetBytes, full ? null : partial);
     }
 
     /** Trains only the weights {@code tuning} names (null: back to LoRA or full fine-tuning). */
     public TrainingConfig withPartial(PartialTuning tuning) {
         return new TrainingConfig(loraRank, loraAlpha, loraDropout, targetModules, tuning == null && fullFineTune,
                 learningRate, weightDecay, beta1, beta2, epsilon, warmupSteps, schedule, maxGradNorm, batchSize,
-                gradientAccumulation, epochs, maxSteps, maxLength, evalEvery, patience, seed, memoryLimitBytes, tuning);
+                gradientAccumulation, epochs, maxSteps, maxLength, evalEvery, patience, seed, memoryLimitBytes, activationBudgetBytes, tuning);
     }
 
     public TrainingConfig withOptimizer(double lr, double wd, int warmup, Schedule sched, double clip) {
         return new TrainingConfig(loraRank, loraAlpha, loraDropout, targetModules, fullFineTune, lr, wd, beta1, beta2,
                 epsilon, warmup, sched, clip, batchSize, gradientAccumulation, epochs, maxSteps, maxLength, evalEvery,
-                patience, seed, memoryLimitBytes, partial);
+                patience, seed, memoryLimitBytes, activationBudgetBytes, partial);
     }
 
     public TrainingConfig withBatching(int batch, int accumulation, int maxLen) {
         return new TrainingConfig(loraRank, loraAlpha, loraDropout, targetModules, fullFineTune, learningRate, weightDecay,
                 beta1, beta2, epsilon, warmupSteps, schedule, maxGradNorm, batch, accumulation, epochs, maxSteps, maxLen,
-                evalEvery, patience, seed, memoryLimitBytes, partial);
+                evalEvery, patience, seed, memoryLimitBytes, activationBudgetBytes, partial);
     }
 
     public TrainingConfig withDuration(int nEpochs, int steps) {
         return new TrainingConfig(loraRank, loraAlpha, loraDropout, targetModules, fullFineTune, learningRate, weightDecay,
                 beta1, beta2, epsilon, warmupSteps, schedule, maxGradNorm, batchSize, gradientAccumulation, nEpochs, steps,
-                maxLength, evalEvery, patience, seed, memoryLimitBytes, partial);
+                maxLength, evalEvery, patience, seed, memoryLimitBytes, activationBudgetBytes, partial);
     }
 
     public TrainingConfig withValidation(int every, int patienceEvals) {
         return new TrainingConfig(loraRank, loraAlpha, loraDropout, targetModules, fullFineTune, learningRate, weightDecay,
                 beta1, beta2, epsilon, warmupSteps, schedule, maxGradNorm, batchSize, gradientAccumulation, epochs, maxSteps,
-                maxLength, every, patienceEvals, seed, memoryLimitBytes, partial);
+                maxLength, every, patienceEvals, seed, memoryLimitBytes, activationBudgetBytes, partial);
     }
 
     public TrainingConfig withSeed(long newSeed) {
         return new TrainingConfig(loraRank, loraAlpha, loraDropout, targetModules, fullFineTune, learningRate, weightDecay,
                 beta1, beta2, epsilon, warmupSteps, schedule, maxGradNorm, batchSize, gradientAccumulation, epochs, maxSteps,
-                maxLength, evalEvery, patience, newSeed, memoryLimitBytes, partial);
+                maxLength, evalEvery, patience, newSeed, memoryLimitBytes, activationBudgetBytes, partial);
+    }
+
+    /** See {@code activationBudgetBytes}: -1 automatic, 0 recompute every layer. */
+    public TrainingConfig withActivationBudget(long bytes) {
+        return new TrainingConfig(loraRank, loraAlpha, loraDropout, targetModules, fullFineTune, learningRate, weightDecay,
+                beta1, beta2, epsilon, warmupSteps, schedule, maxGradNorm, batchSize, gradientAccumulation, epochs, maxSteps,
+                maxLength, evalEvery, patience, seed, memoryLimitBytes, bytes, partial);
     }
 
     public TrainingConfig withMemoryLimit(long bytes) {
         return new TrainingConfig(loraRank, loraAlpha, loraDropout, targetModules, fullFineTune, learningRate, weightDecay,
                 beta1, beta2, epsilon, warmupSteps, schedule, maxGradNorm, batchSize, gradientAccumulation, epochs, maxSteps,
-                maxLength, evalEvery, patience, seed, bytes, partial);
+                maxLength, evalEvery, patience, seed, bytes, activationBudgetBytes, partial);
     }
 }

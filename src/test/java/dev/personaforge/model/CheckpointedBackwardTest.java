@@ -62,22 +62,26 @@ class CheckpointedBackwardTest {
                     Torch.setGradMode(prev);
                 }
                 List<float[]> plain = gradients(adapter);
-                LlamaForCausalLM.LossResult ck;
-                try (NDManager s = root.newSubManager(); AdapterBatch ab = AdapterBatch.uniform(s, adapter, 2)) {
-                    ck = model.checkpointedLossAndBackward(s.create(ids), mask, labels, ab, 1f, 0, 3);
-                }
-                List<float[]> checkpointed = gradients(adapter);
-                assertEquals(plainLoss, ck.loss(), 1e-5);
-                double maxAbs = 0;
-                double maxDiff = 0;
-                for (int i = 0; i < plain.size(); i++) {
-                    for (int k = 0; k < plain.get(i).length; k++) {
-                        maxAbs = Math.max(maxAbs, Math.abs(plain.get(i)[k]));
-                        maxDiff = Math.max(maxDiff, Math.abs(plain.get(i)[k] - checkpointed.get(i)[k]));
+                // every layer recomputed, the top one kept from the first pass, every layer kept
+                for (int kept : new int[] {0, 1, config.numHiddenLayers()}) {
+                    LlamaForCausalLM.LossResult ck;
+                    try (NDManager s = root.newSubManager(); AdapterBatch ab = AdapterBatch.uniform(s, adapter, 2)) {
+                        ck = model.checkpointedLossAndBackward(s.create(ids), mask, labels, ab, 1f, 0, 3, kept);
                     }
+                    List<float[]> checkpointed = gradients(adapter);
+                    assertEquals(plainLoss, ck.loss(), 1e-5);
+                    double maxAbs = 0;
+                    double maxDiff = 0;
+                    for (int i = 0; i < plain.size(); i++) {
+                        for (int k = 0; k < plain.get(i).length; k++) {
+                            maxAbs = Math.max(maxAbs, Math.abs(plain.get(i)[k]));
+                            maxDiff = Math.max(maxDiff, Math.abs(plain.get(i)[k] - checkpointed.get(i)[k]));
+                        }
+                    }
+                    assertTrue(maxAbs > 1e-4, "gradients must be non-trivial");
+                    assertTrue(maxDiff <= 1e-5 * Math.max(1, maxAbs), config.architecture() + ", " + kept
+                            + " layers kept: max grad diff " + maxDiff + " (max |g| " + maxAbs + ")");
                 }
-                assertTrue(maxAbs > 1e-4, "gradients must be non-trivial");
-                assertTrue(maxDiff <= 1e-5 * Math.max(1, maxAbs), config.architecture() + ": max grad diff " + maxDiff + " (max |g| " + maxAbs + ")");
                 adapter.setRequiresGradient(false);
             }
         }
@@ -112,21 +116,24 @@ class CheckpointedBackwardTest {
                         Torch.setGradMode(prev);
                     }
                     List<float[]> plain = gradients(params);
-                    LlamaForCausalLM.LossResult ck;
-                    try (NDManager s = root.newSubManager()) {
-                        ck = model.checkpointedLossAndBackward(s.create(ids), mask, labels, null, 1f, 0, 2);
-                    }
-                    List<float[]> checkpointed = gradients(params);
-                    assertEquals(plainLoss, ck.loss(), 1e-5);
-                    for (int i = 0; i < plain.size(); i++) {
-                        float[] a = plain.get(i);
-                        float[] b = checkpointed.get(i);
-                        double maxAbs = 0;
-                        for (int k = 0; k < a.length; k++) {
-                            maxAbs = Math.max(maxAbs, Math.abs(a[k]));
-                            assertEquals(a[k], b[k], 1e-5, tuning.describe() + " " + config.architecture() + " tensor " + i);
+                    for (int kept : new int[] {0, 1, config.numHiddenLayers()}) {
+                        LlamaForCausalLM.LossResult ck;
+                        try (NDManager s = root.newSubManager()) {
+                            ck = model.checkpointedLossAndBackward(s.create(ids), mask, labels, null, 1f, 0, 2, kept);
                         }
-                        assertTrue(maxAbs > 0, "gradient of every trained tensor is non-zero");
+                        List<float[]> checkpointed = gradients(params);
+                        assertEquals(plainLoss, ck.loss(), 1e-5);
+                        for (int i = 0; i < plain.size(); i++) {
+                            float[] a = plain.get(i);
+                            float[] b = checkpointed.get(i);
+                            double maxAbs = 0;
+                            for (int k = 0; k < a.length; k++) {
+                                maxAbs = Math.max(maxAbs, Math.abs(a[k]));
+                                assertEquals(a[k], b[k], 1e-5, tuning.describe() + " " + config.architecture() + ", " + kept
+                                        + " layers kept, tensor " + i);
+                            }
+                            assertTrue(maxAbs > 0, "gradient of every trained tensor is non-zero");
+                        }
                     }
                     assertTrue(!base.embedTokens.hasGradient(), "the base embeddings never require gradients");
                 }
