@@ -202,6 +202,25 @@ class TrainerTest {
         lm.model().stateDict().forEach((k, v) -> assertArrayEquals(before.get(k), v.toFloatArray(), 0f, k));
     }
 
+    @Test
+    void keepingActivationsTrainsExactlyLikeRecomputingThem() {
+        List<TrainingExample> d = data(4, 5);
+        TrainingConfig tc = base().withLora(4, 8, 0.1, LoraConfig.ALL_LINEAR).withDuration(0, 3);
+        try (TrainingResult recomputed = new Trainer(lm).train(tc.withActivationBudget(0), d, d, null, null);
+                TrainingResult kept = new Trainer(lm).train(tc.withActivationBudget(1L << 40), d, d, null, null)) {
+            assertEquals(0, recomputed.memoryEstimate().keptLayers());
+            assertEquals(lm.config().numHiddenLayers(), kept.memoryEstimate().keptLayers());
+            for (int i = 0; i < 3; i++) {
+                assertEquals(recomputed.lossCurve().get(i), kept.lossCurve().get(i), 1e-5, "step " + (i + 1));
+            }
+            List<NDArray> a = recomputed.adapter().parameters();
+            List<NDArray> b = kept.adapter().parameters();
+            for (int i = 0; i < a.size(); i++) {
+                assertArrayEquals(a.get(i).toFloatArray(), b.get(i).toFloatArray(), 1e-5f, "adapter tensor " + i);
+            }
+        }
+    }
+
     /** A tiny model whose embedding row for token {@code w<poisoned>} is NaN, so any batch containing it has a NaN loss. */
     private static LanguageModel poisonedModel(String name, int poisoned) throws Exception {
         Path dir = tmp.resolve(name);
