@@ -18,6 +18,24 @@ final class ForwardContext {
     private NDArray halfSource;
     private NDArray halfValue;
 
+    private NDArray groupedMask;
+    private int groupedRepeats;
+
+    /**
+     * The mask for grouped-query scores (see {@code LlamaAttention.groupQueries}): (B, 1, nRep * T, S), row
+     * {@code r * T + t} being row t of {@link #mask}; made once per call, in the mask's manager.
+     */
+    NDArray groupedMask(int repeats) {
+        if (repeats == 1) {
+            return mask;
+        }
+        if (groupedMask == null || groupedRepeats != repeats) {
+            groupedMask = mask.tile(new long[] {1, 1, repeats, 1}); // (B, 1, nRep * T, S)
+            groupedRepeats = repeats;
+        }
+        return groupedMask;
+    }
+
     /** {@code x} in F16, converted once however many projections read it. */
     NDArray half(NDArray x) {
         if (x != halfSource) {

@@ -51,10 +51,11 @@ public final class LlamaAttention {
         long s = k.getShape().get(2);
         // Scaling q rather than the scores touches hd values per position instead of S.
         NDArray grouped = groupQueries(Torch.mul(q, 1.0f / (float) Math.sqrt(headDim)), numKvHeads); // (B, nKv, nRep * T, hd)
-        NDArray scores = grouped.matMul(k.transpose(0, 1, 3, 2)).reshape(b, numHeads, t, s); // (B, nH, T, S)
-        // In place: the matmul's backward needs its inputs, not the scores.
-        NDArray probs = scores.addi(ctx.mask).softmax(-1); // (B, nH, T, S)
-        NDArray out = groupQueries(probs, numKvHeads).matMul(v).reshape(b, numHeads, t, headDim); // (B, nH, T, hd)
+        NDArray scores = grouped.matMul(k.transpose(0, 1, 3, 2)); // (B, nKv, nRep * T, S)
+        // In place on the matmul's own output (not a reshaped view, which autograd would copy): its backward
+        // needs its inputs, not the scores.
+        NDArray probs = scores.addi(ctx.groupedMask(numHeads / numKvHeads)).softmax(-1); // (B, nKv, nRep * T, S)
+        NDArray out = probs.matMul(v).reshape(b, numHeads, t, headDim); // (B, nH, T, hd)
         out = out.transpose(0, 2, 1, 3).reshape(b, t, (long) numHeads * headDim); // (B, T, nH * hd)
         return oProj.forward(out, ctx); // (B, T, H)
     }
