@@ -87,7 +87,7 @@ public class BaseModelRegistry {
     int maxLoaded;
 
     /** When on, generation reads F16 copies of the weights (faster decoding on CPU); training stays F32. */
-    @ConfigProperty(name = "forge.models.half-precision-inference", defaultValue = "true")
+    @ConfigProperty(name = "forge.models.half-precision-inference", defaultValue = "false")
     boolean halfPrecisionInference;
 
     /** The directory a reference resolves to on this machine, or empty. */
