@@ -51,7 +51,8 @@ public final class EngineBench {
     public static void main(String[] args) throws Exception {
         String name = "smollm2-135m";
         Path out = null;
-        int trainSteps = 3;
+        // a real run takes hundreds of steps: measure past the first, whose allocations all fault in fresh pages
+        int trainSteps = 5;
         int decodeTokens = 64;
         boolean train = true;
         boolean half = false;
