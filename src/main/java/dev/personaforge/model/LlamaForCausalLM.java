@@ -362,6 +362,8 @@ public final class LlamaForCausalLM implements AutoCloseable {
      *
      * @param inputIds (B, T) in the caller's scope manager
      * @param labels (B, T) target ids, {@link Losses#IGNORE_INDEX} where no loss is taken
+     * @param keptLayers how many of the top layers keep their autograd graph from the first pass instead of being
+     *     recomputed (faster, at the memory of their activations; 0 recomputes every layer)
      */
     public LossResult checkpointedLossAndBackward(NDArray inputIds, boolean[][] attentionMask, long[][] labels,
             AdapterBatch adapters, float lossScale, long dropoutSeed, int lossChunk, int keptLayers) {
