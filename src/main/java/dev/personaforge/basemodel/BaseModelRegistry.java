@@ -87,8 +87,13 @@ public class BaseModelRegistry {
     int maxLoaded;
 
     /** When on, generation reads F16 copies of the weights (faster decoding on CPU); training stays F32. */
-    @ConfigProperty(name = "forge.models.half-precision-inference", defaultValue = "false")
+    @ConfigProperty(name = "forge.models.half-precision-inference", defaultValue = "true")
     boolean halfPrecisionInference;
+
+    /** Whether loaded models generate with F16 copies of their weights; a freshly trained model should match. */
+    public boolean halfPrecisionInference() {
+        return halfPrecisionInference;
+    }
 
     /** The directory a reference resolves to on this machine, or empty. */
     public Optional<Path> directory(String ref) {

@@ -125,6 +125,11 @@ public class RunExecutor {
             Path saved = save(run, lm, result, out);
             RunOutcome outcome = outcome(result, lm.config());
             runs.log(runId, "Saved to " + saved + ". Comparing base and tuned outputs on validation prompts.");
+            if (result.model() != null && models.halfPrecisionInference()) {
+                // The chat will serve these weights with F16 copies, as it serves the base: greedy answers in
+                // the evaluation must be the ones a person then gets in the chat.
+                result.model().setHalfPrecisionInference(true);
+            }
             RunEvaluation evaluation = new RunEvaluation(outcome, evaluate(run, lm, result, pairs));
             FILES.writeValue(out.resolve("evaluation.json").toFile(), evaluation);
             finish(runId, RunStatus.SUCCEEDED, outcome, out.toString(), "Finished after " + result.steps() + " steps"

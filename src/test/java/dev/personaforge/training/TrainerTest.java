@@ -11,6 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 
+import dev.personaforge.model.GenerationRequest;
+import dev.personaforge.model.Generator;
+import dev.personaforge.model.SamplingParams;
 import dev.personaforge.model.Torch;
 import dev.personaforge.model.LanguageModel;
 import dev.personaforge.model.LoraConfig;
@@ -293,6 +296,31 @@ class TrainerTest {
                     e.getMessage());
             assertTrue(e.getMessage().contains("Lower the learning rate"), e.getMessage());
             assertEquals(Trainer.MAX_SKIPPED_IN_A_ROW - 1, skipped.get());
+        }
+    }
+
+    /**
+     * The app evaluates a fresh full fine-tune from memory and later chats with the weights it saved; with F16
+     * inference on both sides the greedy answers are the same tokens.
+     */
+    @Test
+    void aTrainedModelDecodesInHalfPrecisionLikeItsSavedCopy() throws Exception {
+        List<TrainingExample> d = data(4, 4);
+        try (TrainingResult r = new Trainer(lm).train(base().withFullFineTune(true).withOptimizer(1e-2, 0, 0,
+                TrainingConfig.Schedule.CONSTANT, 1.0).withDuration(0, 5), d, d, null, null)) {
+            Path saved = tmp.resolve("full-tuned");
+            LanguageModel.saveModel(r.model(), lm.directory(), saved);
+            r.model().setHalfPrecisionInference(true);
+            GenerationRequest request = new GenerationRequest(lm.encodeChat(ExampleEncoder.promptMessages(d.get(1))),
+                    null, SamplingParams.greedy(12));
+            long[] inMemory = new Generator(r.model(), lm.tokenizer(), lm.eosTokenIds())
+                    .generate(List.of(request), null, null).get(0).tokenIds();
+            try (LanguageModel reloaded = LanguageModel.load(saved)) {
+                reloaded.model().setHalfPrecisionInference(true);
+                long[] fromDisk = new Generator(reloaded).generate(List.of(request), null, null).get(0).tokenIds();
+                assertArrayEquals(inMemory, fromDisk);
+                assertTrue(inMemory.length > 0);
+            }
         }
     }
 
