@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 /**
  * The base models people can choose: the offered ones, those downloaded into {@code data/models}, and local
@@ -62,7 +61,7 @@ public class ModelCatalog {
     /** Offered models, downloaded ones and the local directories of personas, each once. */
     public List<ModelEntry> list() {
         Set<String> refs = new LinkedHashSet<>(OFFERED);
-        refs.addAll(downloadedIds());
+        refs.addAll(lookup.downloadedIds());
         Persona.<Persona>listAll().forEach(p -> refs.add(p.baseModel));
         downloads.keySet().forEach(refs::add);
         List<ModelEntry> entries = new ArrayList<>();
@@ -229,25 +228,6 @@ public class ModelCatalog {
 
     private static DownloadView running(String model, DownloadProgress p) {
         return new DownloadView(model, "RUNNING", p.file(), p.overallDone(), p.overallTotal(), null);
-    }
-
-    private List<String> downloadedIds() {
-        Path root = lookup.modelsDir();
-        if (!Files.isDirectory(root)) {
-            return List.of();
-        }
-        List<String> ids = new ArrayList<>();
-        try (Stream<Path> owners = Files.list(root)) {
-            for (Path owner : owners.filter(Files::isDirectory).toList()) {
-                try (Stream<Path> names = Files.list(owner)) {
-                    names.filter(dir -> ModelDownloader.installedIn(dir).isPresent())
-                            .forEach(dir -> ids.add(ModelDownloader.installedIn(dir).get().repoId()));
-                }
-            }
-        } catch (IOException e) {
-            Log.warnf("Cannot list %s: %s", root, e.getMessage());
-        }
-        return ids;
     }
 
     private ModelDownloader downloader() {

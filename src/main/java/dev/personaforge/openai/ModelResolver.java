@@ -4,11 +4,9 @@ import dev.personaforge.basemodel.BaseModelLookup;
 import dev.personaforge.basemodel.ModelCatalog;
 import dev.personaforge.chat.TunedModel;
 import dev.personaforge.chat.TunedModelSource;
-import dev.personaforge.hub.ModelDownloader;
 import dev.personaforge.persona.Persona;
 import dev.personaforge.run.RunStatus;
 import dev.personaforge.run.TrainingRun;
-import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -24,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Turns OpenAI model ids into models this server has: {@code <persona slug>} is the persona's latest successful
@@ -107,33 +104,13 @@ public class ModelResolver {
             tuned(persona.slug + "@" + run.id, persona, run).ifPresent(models::add);
         }
         Set<String> bases = new LinkedHashSet<>(ModelCatalog.OFFERED);
-        bases.addAll(downloadedIds());
+        bases.addAll(lookup.downloadedIds());
         personas.values().stream().sorted(Comparator.comparing(p -> p.id)).forEach(p -> bases.add(p.baseModel.strip()));
         for (String ref : bases) {
             lookup.directory(ref).ifPresent(dir -> models.add(base(BASE_PREFIX + ref, ref, dir)));
         }
         return models;
     }
-
-    /** The Hub ids of the models downloaded into {@code data/models}. */
-    private List<String> downloadedIds() {
-        Path root = lookup.modelsDir();
-        if (!Files.isDirectory(root)) {
-            return List.of();
-        }
-        List<String> ids = new ArrayList<>();
-        try (Stream<Path> owners = Files.list(root)) {
-            for (Path owner : owners.filter(Files::isDirectory).toList()) {
-                try (Stream<Path> names = Files.list(owner)) {
-                    names.forEach(dir -> ModelDownloader.installedIn(dir).ifPresent(marker -> ids.add(marker.repoId())));
-                }
-            }
-        } catch (IOException e) {
-            Log.warnf("Cannot list %s: %s", root, e.getMessage());
-        }
-        return ids;
-    }
-
     private List<TrainingRun> successfulRuns(long personaId) {
         return TrainingRun.list("personaId = ?1 and status = ?2 order by id desc", personaId, RunStatus.SUCCEEDED);
     }
