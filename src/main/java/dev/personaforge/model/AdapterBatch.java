@@ -25,6 +25,8 @@ public final class AdapterBatch implements AutoCloseable {
     private final List<LoraAdapter> rows;
     private final NDManager manager;
     private final LoraRouting routing;
+    /** Per module path, {@link LoraRouting#kernelDeltas}; an empty array where no row adapts the module. */
+    private final Map<String, LoraDelta[]> kernelDeltas = new java.util.concurrent.ConcurrentHashMap<>();
 
     private AdapterBatch(List<LoraAdapter> rows, NDManager manager) {
         this.rows = rows;
@@ -57,7 +59,26 @@ public final class AdapterBatch implements AutoCloseable {
         return routing;
     }
 
-    private static final class Single implements LoraRouting {
+    private LoraDelta[] kernelDeltas(Linear module) {
+        LoraDelta[] deltas = kernelDeltas.computeIfAbsent(module.path, path -> {
+            Map<LoraAdapter, LoraDelta> byAdapter = new HashMap<>();
+            LoraDelta[] perRow = new LoraDelta[rows.size()];
+            boolean any = false;
+            for (int i = 0; i < perRow.length; i++) {
+                LoraAdapter a = rows.get(i);
+                LoraAdapter.Pair p = a == null ? null : a.pair(path);
+                if (p != null) {
+                    perRow[i] = byAdapter.computeIfAbsent(a,
+                            k -> LoraDelta.of(p, k.config().r(), (float) k.config().scaling()));
+                    any = true;
+                }
+            }
+            return any ? perRow : new LoraDelta[0];
+        });
+        return deltas.length == 0 ? null : deltas;
+    }
+
+    private final class Single implements LoraRouting {
         private final LoraAdapter adapter;
         private final float scaling;
         private final float dropout;
@@ -89,6 +110,11 @@ public final class AdapterBatch implements AutoCloseable {
             // In place: autograd keeps the inputs of the projection that made y, never y itself.
             return y.addi(Torch.linear(down, p.b, null)); // (B, T, out)
         }
+
+        @Override
+        public LoraDelta[] kernelDeltas(Linear module) {
+            return AdapterBatch.this.kernelDeltas(module);
+        }
     }
 
     private final class Stacked implements LoraRouting {
@@ -102,6 +128,11 @@ public final class AdapterBatch implements AutoCloseable {
             }
             NDArray delta = x.matMul(s[0]).matMul(s[1]); // (B, T, r) -> (B, T, out)
             return y.addi(delta); // (B, T, out), in place as in Single
+        }
+
+        @Override
+        public LoraDelta[] kernelDeltas(Linear module) {
+            return AdapterBatch.this.kernelDeltas(module);
         }
 
         private NDArray[] stack(Linear module) {

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Continues a batch of prompts with a KV cache: one left-padded prefill, then one batched step per
@@ -153,15 +154,20 @@ public final class Generator {
                     }
                     break;
                 }
-                float[] logits;
                 int vocab = model.config().vocabSize();
-                try (NDManager step = scope.newSubManager()) {
-                    NDArray inputIds = step.create(input); // (B, T)
-                    boolean[][] m = mask.toArray(new boolean[0][]);
-                    NDArray hidden = model.hiddenStates(inputIds, m, cache, adapterBatch.routing(), false); // (B, T, H)
-                    NDArray last = hidden.get(new NDIndex(":, -1:, :")); // (B, 1, H)
-                    logits = model.inferenceLogits(last).toFloatArray(); // (B, 1, V) flattened
-                }
+                long[][] stepInput = input;
+                boolean[][] stepMask = mask.toArray(new boolean[0][]);
+                Supplier<float[]> forward = () -> {
+                    try (NDManager step = scope.newSubManager()) {
+                        NDArray inputIds = step.create(stepInput); // (B, T)
+                        NDArray hidden = model.hiddenStates(inputIds, stepMask, cache, adapterBatch.routing(), false); // (B, T, H)
+                        NDArray last = hidden.get(new NDIndex(":, -1:, :")); // (B, 1, H)
+                        return model.inferenceLogits(last).toFloatArray(); // (B, 1, V) flattened
+                    }
+                };
+                float[] logits = model.decodesWithKernels(b * stepInput[0].length)
+                        ? DecodeThread.call(forward)
+                        : forward.get();
                 long[][] next = new long[b][1];
                 boolean anyActive = false;
                 for (int r = 0; r < b; r++) {

@@ -1,6 +1,7 @@
 package dev.personaforge.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 
 /**
  * One projection of the base model ({@code q_proj}, {@code down_proj}, ...) with its checkpoint path,
@@ -16,6 +17,7 @@ public final class Linear {
     /** F16 copies used for inference when the model runs in half precision; null otherwise. */
     NDArray weightHalf;
     NDArray biasHalf;
+    private final HalfProjection.Slot kernelSlot = new HalfProjection.Slot();
 
     Linear(String path, NDArray weight, NDArray bias) {
         this.path = path;
@@ -45,7 +47,15 @@ public final class Linear {
     }
 
     NDArray forward(NDArray x, ForwardContext ctx) {
-        NDArray y = !ctx.training && weightHalf != null && rows(x) <= HALF_MAX_ROWS
+        boolean half = !ctx.training && weightHalf != null && rows(x) <= HALF_MAX_ROWS;
+        if (half) {
+            HalfProjection kernel = kernelSlot.of(weightHalf, biasHalf);
+            if (kernel != null && x.getDataType() == DataType.FLOAT32) {
+                // the kernel adds each row's LoRA delta itself, in the same pass over the weights
+                return kernel.forward(x, ctx.lora == null ? null : ctx.lora.kernelDeltas(this), Torch.kernelThreads()); // (B, T, out)
+            }
+        }
+        NDArray y = half
                 ? Torch.linearOnHalf(ctx.half(x), weightHalf, biasHalf) // (B, T, out)
                 : Torch.linear(x, weight, bias); // (B, T, out)
         return ctx.lora == null ? y : ctx.lora.apply(this, x, y, ctx.training);

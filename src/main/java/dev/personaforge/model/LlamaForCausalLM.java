@@ -34,6 +34,7 @@ public final class LlamaForCausalLM implements AutoCloseable {
     NDArray embedTokens;
     /** F16 copy of the output projection for half-precision inference; null otherwise. */
     private NDArray headHalf;
+    private final HalfProjection.Slot headKernel = new HalfProjection.Slot();
     final List<LlamaDecoderLayer> layers;
     final LlamaRMSNorm norm;
     NDArray lmHead;
@@ -523,7 +524,13 @@ public final class LlamaForCausalLM implements AutoCloseable {
     NDArray inferenceLogits(NDArray hidden) {
         boolean fewRows = hidden.getShape().size() / hidden.getShape().get(hidden.getShape().dimension() - 1)
                 <= Linear.HALF_MAX_ROWS;
-        return headHalf != null && fewRows ? Torch.linearHalf(hidden, headHalf, null) : logits(hidden); // (B, T, V)
+        if (headHalf != null && fewRows) {
+            HalfProjection kernel = headKernel.of(headHalf, null);
+            return kernel != null && hidden.getDataType() == ai.djl.ndarray.types.DataType.FLOAT32
+                    ? kernel.forward(hidden, null, Torch.kernelThreads()) // (B, T, V)
+                    : Torch.linearHalf(hidden, headHalf, null); // (B, T, V)
+        }
+        return logits(hidden); // (B, T, V)
     }
 
     /**
@@ -540,6 +547,15 @@ public final class LlamaForCausalLM implements AutoCloseable {
         }
         closeHalf(headHalf);
         headHalf = enabled ? half(lmHead != null ? lmHead : embedTokens) : null;
+    }
+
+    /**
+     * True when an inference forward over {@code rows} token rows in all multiplies with the vector kernels
+     * ({@link HalfProjection}), which then should run on {@link DecodeThread}.
+     */
+    boolean decodesWithKernels(long rows) {
+        return headHalf != null && rows <= Linear.HALF_MAX_ROWS && HalfProjection.available()
+                && embedTokens.getDevice().equals(ai.djl.Device.cpu());
     }
 
     public boolean halfPrecisionInference() {

@@ -11,4 +11,11 @@ interface LoraRouting {
      * @param y base projection output (B, T, out)
      */
     NDArray apply(Linear module, NDArray x, NDArray y, boolean training);
+
+    /**
+     * The same deltas for {@link HalfProjection}: one entry per batch row, null for rows without an adapter on
+     * {@code module}; null when no row has one. Made once per batch and module, so adapters must not change
+     * while a batch decodes.
+     */
+    LoraDelta[] kernelDeltas(Linear module);
 }

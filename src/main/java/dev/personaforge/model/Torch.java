@@ -39,7 +39,11 @@ public final class Torch {
             synchronized (Torch.class) {
                 if (!configured) {
                     String threads = System.getProperty("forge.torch.threads");
-                    JniUtils.setNumThreads(threads != null ? Integer.parseInt(threads) : JniUtils.getNumThreads());
+                    kernelThreads = threads != null ? Integer.parseInt(threads) : JniUtils.getNumThreads();
+                    JniUtils.setNumThreads(kernelThreads);
+                    if (HalfProjection.available()) {
+                        DecodeThread.start(kernelThreads);
+                    }
                     configured = true;
                 }
             }
@@ -51,6 +55,15 @@ public final class Torch {
     public static void setThreads(int threads) {
         init();
         JniUtils.setNumThreads(threads);
+        kernelThreads = threads;
+    }
+
+    private static volatile int kernelThreads = 1;
+
+    /** Threads for the engine's own Java kernels ({@link HalfMatVec}): libtorch's intra-op count as last set. */
+    static int kernelThreads() {
+        init();
+        return kernelThreads;
     }
 
     /** libtorch's intra-op thread count. */
