@@ -1,6 +1,7 @@
 package dev.personaforge.basemodel;
 
 import dev.personaforge.model.LanguageModel;
+import dev.personaforge.model.Torch;
 import io.quarkus.logging.Log;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -132,6 +133,11 @@ public class BaseModelRegistry {
                 try {
                     LanguageModel model = LanguageModel.load(dir);
                     model.model().setHalfPrecisionInference(halfPrecisionInference);
+                    if (halfPrecisionInference && !Torch.vectorKernels()) {
+                        Log.warnf("Decoding %s through libtorch: start Java with --add-modules jdk.incubator.vector "
+                                + "for the engine's vector kernels (faster decoding, and a base+tuned pair for little "
+                                + "more than one row)", ref);
+                    }
                     return model;
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);

@@ -34,9 +34,20 @@ final class HalfProjection {
         this.bias = bias;
     }
 
-    /** True when the vector API is there (and this CPU has vectors of at least 128 bits). */
+    private static volatile boolean enabled = AVAILABLE;
+
+    /** True when the vector API is there (and this CPU has vectors of at least 128 bits), unless turned off. */
     static boolean available() {
-        return AVAILABLE;
+        return enabled;
+    }
+
+    /**
+     * Turns the kernels off (libtorch multiplies instead) or back on where the vector API is there, e.g. to compare
+     * the two; returns whether they are on now.
+     */
+    static boolean setEnabled(boolean on) {
+        enabled = on && AVAILABLE;
+        return enabled;
     }
 
     private static boolean detect() {
@@ -63,7 +74,7 @@ final class HalfProjection {
      * @param biasHalf (out) F16, or null
      */
     static HalfProjection of(NDArray weightHalf, NDArray biasHalf) {
-        if (!AVAILABLE || weightHalf == null || weightHalf.getDataType() != DataType.FLOAT16
+        if (!enabled || weightHalf == null || weightHalf.getDataType() != DataType.FLOAT16
                 || !weightHalf.getDevice().equals(Device.cpu()) || weightHalf.getShape().dimension() != 2
                 || weightHalf.getShape().size() > Integer.MAX_VALUE / 2) {
             return null;
@@ -137,7 +148,7 @@ final class HalfProjection {
 
         /** {@link HalfProjection#of}, cached for the same {@code weightHalf}. */
         HalfProjection of(NDArray weightHalf, NDArray biasHalf) {
-            if (!AVAILABLE) {
+            if (!enabled) {
                 return null;
             }
             Made m = made;

@@ -60,6 +60,14 @@ public final class Torch {
 
     private static volatile int kernelThreads = 1;
 
+    /**
+     * True when half-precision decoding multiplies with the engine's vector kernels ({@link HalfMatVec}), which
+     * needs the JVM started with {@code --add-modules jdk.incubator.vector}; false when it goes through libtorch.
+     */
+    public static boolean vectorKernels() {
+        return HalfProjection.available();
+    }
+
     /** Threads for the engine's own Java kernels ({@link HalfMatVec}): libtorch's intra-op count as last set. */
     static int kernelThreads() {
         init();

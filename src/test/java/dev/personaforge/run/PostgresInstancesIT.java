@@ -90,7 +90,7 @@ class PostgresInstancesIT {
             int port = freePort();
             Path data = Files.createDirectories(root.resolve("data-" + name));
             ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx3g", "-Dai.djl.offline=true", "-Dquarkus.profile=pg", "-Dquarkus.http.port=" + port,
+                    "-Xmx3g", "--add-modules", "jdk.incubator.vector", "-Dai.djl.offline=true", "-Dquarkus.profile=pg", "-Dquarkus.http.port=" + port,
                     "-Dforge.data-dir=" + data.toAbsolutePath(), "-Dforge.runs.instance-id=instance-" + name, "-Dforge.storage-dir=" + shared.toAbsolutePath(),
                     "-jar", APP.toAbsolutePath().toString());
             pb.environment().put("PG_JDBC_URL", urlOf(database));

@@ -1,0 +1,251 @@
+package dev.personaforge.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The vector kernels that decode in half precision: F16 conversion, products against libtorch, each row's LoRA
+ * delta in a mixed batch, the worker threads and the decode thread.
+ */
+class HalfProjectionTest {
+
+    @BeforeAll
+    static void needsTheVectorApi() {
+        Torch.init();
+        assumeTrue(HalfProjection.available(),
+                "the JVM runs without --add-modules jdk.incubator.vector: skipping the vector kernel tests");
+    }
+
+    @AfterEach
+    void kernelsBackOn() {
+        HalfProjection.setEnabled(true);
+    }
+
+    @Test
+    void everyFiniteF16ConvertsLikeLibtorch() {
+        ByteBuffer bits = ByteBuffer.allocateDirect(65536 * 2).order(ByteOrder.nativeOrder());
+        for (int i = 0; i < 65536; i++) {
+            bits.putShort(i * 2, (short) i);
+        }
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            float[] expected = m.create(bits, new Shape(65536), DataType.FLOAT16).toType(DataType.FLOAT32, false).toFloatArray();
+            int checked = 0;
+            for (int i = 0; i < 65536; i++) {
+                if ((i & 0x7C00) == 0x7C00) {
+                    continue; // infinities and NaNs: HalfProjection.of refuses weights with them
+                }
+                assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(HalfMatVec.f16((short) i)),
+                        "F16 bits 0x" + Integer.toHexString(i));
+                checked++;
+            }
+            assertEquals(63488, checked, "normal, subnormal and zero values of both signs");
+        }
+    }
+
+    @Test
+    void productsMatchLibtorchForEveryRowCountWithBiasAndUnevenWidths() {
+        // widths below, at and past the vector length, with tails; 1536 x 576 is split over the worker threads
+        int[][] shapes = {{48, 32}, {40, 172}, {7, 100}, {1536, 576}};
+        Random random = new Random(7);
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            for (int[] s : shapes) {
+                int out = s[0];
+                int in = s[1];
+                NDArray weightHalf = m.randomNormal(0f, 0.05f, new Shape(out, in), DataType.FLOAT32).toType(DataType.FLOAT16, false);
+                NDArray biasHalf = m.randomNormal(0f, 0.1f, new Shape(out), DataType.FLOAT32).toType(DataType.FLOAT16, false);
+                NDArray weight = weightHalf.toType(DataType.FLOAT32, false);
+                NDArray bias = biasHalf.toType(DataType.FLOAT32, false);
+                HalfProjection withBias = HalfProjection.of(weightHalf, biasHalf);
+                HalfProjection plain = HalfProjection.of(weightHalf, null);
+                assertNotNull(withBias);
+                for (int rows = 1; rows <= 8; rows++) {
+                    float[] xv = new float[rows * in];
+                    for (int i = 0; i < xv.length; i++) {
+                        xv[i] = (float) random.nextGaussian();
+                    }
+                    try (NDManager step = m.newSubManager()) {
+                        NDArray x = step.create(xv, new Shape(1, rows, in));
+                        float[] got = withBias.forward(x, null, 2).toFloatArray();
+                        float[] expected = Torch.linear(x, weight, bias).toFloatArray();
+                        assertClose(expected, got, 2e-5, out + "x" + in + " with bias, " + rows + " rows");
+                        NDArray y = plain.forward(x, null, 2);
+                        assertEquals(new Shape(1, rows, out), y.getShape());
+                        assertClose(Torch.linear(x, weight, null).toFloatArray(), y.toFloatArray(), 2e-5,
+                                out + "x" + in + ", " + rows + " rows");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void weightsBeyondHalfRangeAreLeftToLibtorch() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            float[] w = new float[64 * 32];
+            Arrays.fill(w, 0.01f);
+            w[100] = 1e6f; // past F16's 65504: infinite in F16
+            NDArray weightHalf = m.create(w, new Shape(64, 32)).toType(DataType.FLOAT16, false);
+            assertNull(HalfProjection.of(weightHalf, null));
+            HalfProjection.setEnabled(false);
+            assertNull(HalfProjection.of(m.create(new float[64 * 32], new Shape(64, 32)).toType(DataType.FLOAT16, false), null),
+                    "turned off, nothing is served");
+        }
+    }
+
+    /**
+     * A batch whose rows use adapter A, no adapter and adapter B gives, row by row, what F32 inference with the same
+     * (F16-representable) weights gives: bias, LoRA routing and products together, decoding and a short prefill.
+     */
+    @Test
+    void aMixedBatchDecodesLikeF32InferenceRowByRow() {
+        for (LlamaConfig config : TinyCheckpoints.all()) {
+            try (NDManager root = NDManager.newBaseManager("PyTorch");
+                    LlamaForCausalLM model = LlamaForCausalLM.random(config, 3, root)) {
+                roundToHalf(model);
+                try (LoraAdapter a = LoraAdapter.create(model, LoraConfig.defaults("tiny"), 11);
+                        LoraAdapter b = LoraAdapter.create(model, new LoraConfig(4, 8, 0.0, List.of("q_proj", "v_proj", "down_proj"), "tiny"), 12)) {
+                    LoraAdapterTest.perturb(a, 1);
+                    LoraAdapterTest.perturb(b, 2);
+                    List<LoraAdapter> perRow = Arrays.asList(a, null, b);
+                    long[][] prefill = {{1, 5, 9}, {1, 7, 3}, {1, 12, 4}}; // 9 rows: past the kernels' 8, libtorch
+                    long[][] decode = {{20}, {21}, {22}};
+                    long[][] shortPrompt = {{1, 30}, {1, 31}, {1, 32}}; // 6 rows: the kernels
+                    model.setHalfPrecisionInference(true);
+                    float[][] kernel = {run(model, perRow, prefill, decode), run(model, perRow, shortPrompt, null)};
+                    model.setHalfPrecisionInference(false);
+                    float[][] f32 = {run(model, perRow, prefill, decode), run(model, perRow, shortPrompt, null)};
+                    for (int i = 0; i < 2; i++) {
+                        assertClose(f32[i], kernel[i], 1e-4, config.architecture() + (i == 0 ? " decoding" : " short prompt"));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Logits of the last call: {@code first}, then {@code then} on its cache when given. */
+    private static float[] run(LlamaForCausalLM model, List<LoraAdapter> perRow, long[][] first, long[][] then) {
+        try (NDManager s = model.manager().newSubManager();
+                KvCache cache = new KvCache(s, model.config().numHiddenLayers());
+                AdapterBatch ab = AdapterBatch.of(s, perRow)) {
+            NDArray logits = model.inferenceLogits(model.hiddenStates(s.create(first), null, cache, ab.routing(), false));
+            if (then != null) {
+                logits = model.inferenceLogits(model.hiddenStates(s.create(then), null, cache, ab.routing(), false));
+            }
+            return logits.toFloatArray();
+        }
+    }
+
+    /** Rounds every weight through F16, so F32 inference and the F16 kernels read the same values. */
+    private static void roundToHalf(LlamaForCausalLM model) {
+        for (Map.Entry<String, NDArray> e : model.stateDict().entrySet()) {
+            NDArray w = e.getValue();
+            try (NDArray rounded = w.toType(DataType.FLOAT16, false);
+                    NDArray back = rounded.toType(DataType.FLOAT32, false)) {
+                w.set(back.toFloatArray());
+            }
+        }
+    }
+
+    @Test
+    void aFailingShareIsRethrownAndThePoolStaysUsable() {
+        KernelThreads pool = KernelThreads.shared(2);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.run(1024, 16, 1L << 20, (from, to) -> {
+            if (from > 0) {
+                throw new IllegalStateException("share from " + from);
+            }
+        }));
+        assertEquals("share from 512", e.getMessage());
+        int[] covered = new int[1024];
+        pool.run(1024, 16, 1L << 20, (from, to) -> {
+            for (int j = from; j < to; j++) {
+                covered[j]++;
+            }
+        });
+        assertTrue(Arrays.stream(covered).allMatch(c -> c == 1), "every output once");
+    }
+
+    @Test
+    void concurrentCallersGetTheirOwnProducts() throws Exception {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            NDArray weightHalf = m.randomNormal(0f, 0.05f, new Shape(768, 256), DataType.FLOAT32).toType(DataType.FLOAT16, false);
+            NDArray weight = weightHalf.toType(DataType.FLOAT32, false);
+            HalfProjection p = HalfProjection.of(weightHalf, null);
+            ExecutorService callers = Executors.newFixedThreadPool(3);
+            try {
+                List<Future<Double>> diffs = new ArrayList<>();
+                for (int c = 0; c < 3; c++) {
+                    diffs.add(callers.submit(() -> {
+                        double worst = 0;
+                        try (NDManager own = m.newSubManager()) {
+                            for (int i = 0; i < 50; i++) {
+                                NDArray x = own.randomNormal(0f, 1f, new Shape(1, 2, 256), DataType.FLOAT32);
+                                float[] got = p.forward(x, null, 2).toFloatArray();
+                                float[] expected = Torch.linear(x, weight, null).toFloatArray();
+                                for (int j = 0; j < got.length; j++) {
+                                    worst = Math.max(worst, Math.abs(got[j] - expected[j]));
+                                }
+                            }
+                        }
+                        return worst;
+                    }));
+                }
+                for (Future<Double> d : diffs) {
+                    assertTrue(d.get() < 1e-4, "max difference " + d.get());
+                }
+            } finally {
+                callers.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void theDecodeThreadRunsLibtorchSingleThreadedAndRethrows() {
+        int callerThreads = JniUtils.getNumThreads();
+        assertEquals(1, DecodeThread.call(JniUtils::getNumThreads));
+        assertEquals(callerThreads, JniUtils.getNumThreads(), "the caller keeps its own count");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DecodeThread.call(() -> {
+                    throw new IllegalArgumentException("bad step");
+                }));
+        assertEquals("bad step", e.getMessage());
+        assertSame(Boolean.TRUE, DecodeThread.call(() -> Boolean.TRUE), "still serving after a failure");
+    }
+
+    private static void assertClose(float[] expected, float[] got, double tolerance, String what) {
+        assertEquals(expected.length, got.length, what);
+        double scale = 0;
+        for (float v : expected) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        for (int i = 0; i < got.length; i++) {
+            double diff = Math.abs(expected[i] - got[i]);
+            assertTrue(diff <= tolerance * Math.max(1, scale),
+                    what + ": element " + i + " is " + got[i] + ", expected " + expected[i] + " (scale " + scale + ")");
+        }
+    }
+}
