@@ -65,8 +65,9 @@ public final class EngineBench {
                 case "--threads" -> Torch.setThreads(Integer.parseInt(args[++i]));
                 case "--no-train" -> train = false;
                 case "--half" -> half = true;
+                case "--no-kernels" -> Torch.setVectorKernels(false);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (use --model NAME --out FILE --train-steps N --decode-tokens N --threads N --no-train --half)");
+                        + " (use --model NAME --out FILE --train-steps N --decode-tokens N --threads N --no-train --half --no-kernels)");
             }
         }
         LlamaConfig config = SHAPES.get(name);
@@ -128,6 +129,7 @@ public final class EngineBench {
             resetPeakRss();
             model.setHalfPrecisionInference(half);
             json.put("inference_precision", half ? "f16" : "f32");
+            json.put("decode_kernels", half && Torch.vectorKernels() ? "java-vector-api" : "libtorch");
             Generator gen = new Generator(model, null, List.of());
             long[] prompt256 = randomIds(random, 256, config.vocabSize());
             gen.generate(new GenerationRequest(prompt256, null, SamplingParams.greedy(1)));

@@ -69,6 +69,23 @@ final class HalfMatVec {
                 .reinterpretAsFloats().mul(F16_SCALE);
     }
 
+    /** True when any of the first {@code count} F16 values is infinite or NaN (all exponent bits set). */
+    static boolean anyNonFinite(ByteBuffer w, int count) {
+        int wide = count - count % LANES;
+        for (int i = 0; i < wide; i += LANES) {
+            ShortVector bits = ShortVector.fromByteBuffer(S, w, i * 2, ByteOrder.nativeOrder());
+            if (bits.lanewise(VectorOperators.AND, (short) 0x7C00).eq((short) 0x7C00).anyTrue()) {
+                return true;
+            }
+        }
+        for (int i = wide; i < count; i++) {
+            if ((w.getShort(i * 2) & 0x7C00) == 0x7C00) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** One F16 value (its raw bits) as a float, finite values only, as {@link #weights} converts them. */
     static float f16(short bits) {
         return Float.intBitsToFloat((bits << 13) & F16_BITS) * F16_SCALE;

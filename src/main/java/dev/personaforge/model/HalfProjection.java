@@ -79,16 +79,14 @@ final class HalfProjection {
                 || weightHalf.getShape().size() > Integer.MAX_VALUE / 2) {
             return null;
         }
-        try (NDArray bad = weightHalf.isInfinite().logicalOr(weightHalf.isNaN()).any()) {
-            if (bad.getBoolean()) {
-                return null;
-            }
-        }
         ByteBuffer view = weightHalf.toByteBuffer(true);
         if (!view.isDirect()) {
             return null;
         }
         view.order(ByteOrder.nativeOrder());
+        if (HalfMatVec.anyNonFinite(view, Math.toIntExact(weightHalf.getShape().size()))) {
+            return null;
+        }
         float[] bias = biasHalf == null ? null : biasHalf.toType(DataType.FLOAT32, false).toFloatArray();
         return new HalfProjection(weightHalf, view, bias);
     }

@@ -68,6 +68,11 @@ public final class Torch {
         return HalfProjection.available();
     }
 
+    /** Turns the vector kernels off (decoding goes through libtorch) or back on where the JVM has the vector API. */
+    public static boolean setVectorKernels(boolean on) {
+        return HalfProjection.setEnabled(on);
+    }
+
     /** Threads for the engine's own Java kernels ({@link HalfMatVec}): libtorch's intra-op count as last set. */
     static int kernelThreads() {
         init();
