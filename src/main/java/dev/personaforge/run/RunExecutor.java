@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Trains one claimed run: loads the base model, trains on the run's snapshot with live progress, saves the
@@ -95,6 +96,11 @@ public class RunExecutor {
         for (RunPair p : pairs) {
             (p.validation ? validation : train).add(new TrainingExample(run.systemPrompt, p.prompt, p.completion));
         }
+        int context = lm.config().maxPositionEmbeddings();
+        if (settings.maxLength() > context) {
+            throw new IllegalArgumentException("maxLength " + settings.maxLength() + " is longer than the context of "
+                    + run.baseModel + " (" + context + " tokens); use at most " + context);
+        }
         TrainingConfig tc = trainingConfig(settings);
         runs.log(runId, "Training " + whatTrains(settings, lm) + " on " + train.size() + " pairs for "
                 + settings.epochs() + " epochs.");
@@ -130,7 +136,8 @@ public class RunExecutor {
                 // the evaluation must be the ones a person then gets in the chat.
                 result.model().setHalfPrecisionInference(true);
             }
-            RunEvaluation evaluation = new RunEvaluation(outcome, evaluate(run, lm, result, pairs));
+            RunEvaluation evaluation = new RunEvaluation(outcome, evaluate(run, lm, result, pairs,
+                    message -> runs.log(runId, message)));
             FILES.writeValue(out.resolve("evaluation.json").toFile(), evaluation);
             finish(runId, RunStatus.SUCCEEDED, outcome, out.toString(), "Finished after " + result.steps() + " steps"
                     + (result.stoppedEarly() ? " (stopped early: validation loss stopped improving)." : "."));
@@ -230,23 +237,43 @@ public class RunExecutor {
 
     /** Greedy outputs of base and tuned on up to 20 validation prompts (training prompts when there are none). */
     private static List<RunEvaluation.Row> evaluate(TrainingRun run, LanguageModel lm, TrainingResult result,
-                                                    List<RunPair> pairs) {
-        List<RunPair> chosen = pairs.stream().filter(p -> p.validation).limit(EVALUATION_ROWS).toList();
-        if (chosen.isEmpty()) {
-            chosen = pairs.stream().limit(EVALUATION_ROWS).toList();
+                                                    List<RunPair> pairs, Consumer<String> log) {
+        List<RunPair> candidates = pairs.stream().filter(p -> p.validation).toList();
+        if (candidates.isEmpty()) {
+            candidates = pairs;
         }
         SamplingParams greedy = SamplingParams.greedy(EVALUATION_MAX_TOKENS);
+        List<RunPair> chosen = new ArrayList<>();
         List<GenerationRequest> baseRequests = new ArrayList<>();
         List<GenerationRequest> tunedRequests = new ArrayList<>();
         LoraAdapter adapter = result.adapter();
-        for (RunPair p : chosen) {
+        int context = lm.config().maxPositionEmbeddings();
+        int tooLong = 0;
+        for (RunPair p : candidates) {
+            if (chosen.size() == EVALUATION_ROWS) {
+                break;
+            }
             List<ChatMessage> messages = new ArrayList<>();
             if (run.systemPrompt != null && !run.systemPrompt.isBlank()) {
                 messages.add(ChatMessage.system(run.systemPrompt));
             }
             messages.add(ChatMessage.user(p.prompt));
-            baseRequests.add(GenerationRequest.chat(lm, messages, null, greedy));
+            GenerationRequest base = GenerationRequest.chat(lm, messages, null, greedy);
+            if (base.promptIds().length >= context) {
+                // the model cannot answer a prompt that fills its whole context; the run's weights are fine
+                tooLong++;
+                continue;
+            }
+            chosen.add(p);
+            baseRequests.add(base);
             tunedRequests.add(GenerationRequest.chat(lm, messages, adapter, greedy));
+        }
+        if (tooLong > 0) {
+            log.accept("The comparison left out " + tooLong + " prompts that, with the system prompt and chat template, "
+                    + "fill the model's whole context of " + context + " tokens.");
+        }
+        if (chosen.isEmpty()) {
+            return List.of();
         }
         List<GenerationResult> base;
         List<GenerationResult> tuned;

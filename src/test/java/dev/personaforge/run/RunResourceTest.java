@@ -27,6 +27,7 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -197,6 +198,30 @@ class RunResourceTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Test
+    void aMaxLengthPastTheModelsContextFailsBeforeTrainingAndPromptsThatFillTheContextAreLeftOutOfTheComparison() {
+        long persona = storyPersona(12);
+        long tooLong = start(persona, settings("epochs", 1, "maxLength", 1024));
+        assertEquals("FAILED", awaitStatus(tooLong, Set.of("SUCCEEDED", "FAILED"), LONG));
+        given().get("/api/runs/" + tooLong).then()
+                .body("error", containsString("maxLength 1024 is longer than the context of"))
+                .body("error", containsString("(512 tokens); use at most 512"))
+                .body("step", equalTo(0));
+
+        // a validation prompt that fills stories260k's 512-token context on its own
+        String longPrompt = "Tell me about the cat and the dog and the bird. ".repeat(60);
+        long withLong = storyPersona(12);
+        dev.personaforge.api.ApiFixtures.importText(withLong, "long.jsonl",
+                "{\"prompt\":\"" + longPrompt + "\",\"completion\":\"The cat slept.\",\"split\":\"validation\"}\n", false)
+                .then().statusCode(200);
+        long run = start(withLong, settings("epochs", 1, "maxLength", 512));
+        assertEquals("SUCCEEDED", awaitStatus(run, Set.of("SUCCEEDED", "FAILED"), LONG));
+        given().get("/api/runs/" + run + "/logs").then()
+                .body("message", hasItem(containsString("The comparison left out 1 prompts that, with the system prompt and chat template, fill the model's whole context of 512 tokens")));
+        given().get("/api/runs/" + run + "/evaluation").then().statusCode(200)
+                .body("rows.prompt", not(hasItem(containsString("cat and the dog and the bird"))));
     }
 
     @Test
