@@ -7,17 +7,15 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-
 /**
  * Products of a few F32 activation rows with an F16 weight matrix on Java's vector API, reading each weight
  * once for all rows.
  *
  * <p>libtorch's CPU kernels for F16 read and convert the weights once per row, so a batch of two costs about
  * 1.6 times one; decoding is bound by reading the weights, and here a second row costs a few percent. The
- * weights are read in place from libtorch's memory (an F16 tensor viewed as a direct buffer); activations and
- * sums stay in F32, so the result is the F32 product of the F16 weights to within summation order.
+ * weights are F16 bits in a Java array (reading them from libtorch's memory through a direct buffer was 10 to 25 %
+ * slower); activations and sums stay in F32, so the result is the F32 product of the F16 weights to within
+ * summation order.
  *
  * <p>Only {@link HalfProjection} calls this class, and only after {@link HalfProjection#available()} said
  * that the JVM was started with {@code --add-modules jdk.incubator.vector}: loading it otherwise fails.
@@ -45,11 +43,11 @@ final class HalfMatVec {
     /**
      * {@code y[r][j] = sum_k w[j][k] * x[r][k]} for outputs {@code from <= j < to}.
      *
-     * @param w (out, in) F16 weights, native byte order, starting at position 0
+     * @param w (out, in) F16 weights as raw bits, row-major
      * @param x (rows, in) activations, row-major
      * @param y (rows, out) results, row-major
      */
-    static void multiply(ByteBuffer w, int in, float[] x, int rows, float[] y, int out, int from, int to) {
+    static void multiply(short[] w, int in, float[] x, int rows, float[] y, int out, int from, int to) {
         for (int j0 = from; j0 < to; j0 += BLOCK) {
             int j1 = Math.min(to, j0 + BLOCK);
             int r = 0;
@@ -62,24 +60,23 @@ final class HalfMatVec {
         }
     }
 
-    private static FloatVector weights(ByteBuffer w, int index) {
-        IntVector bits = (IntVector) ShortVector.fromByteBuffer(S, w, index * 2, ByteOrder.nativeOrder())
-                .convertShape(VectorOperators.S2I, I, 0);
+    private static FloatVector weights(short[] w, int index) {
+        IntVector bits = (IntVector) ShortVector.fromArray(S, w, index).convertShape(VectorOperators.S2I, I, 0);
         return bits.lanewise(VectorOperators.LSHL, 13).lanewise(VectorOperators.AND, F16_BITS)
                 .reinterpretAsFloats().mul(F16_SCALE);
     }
 
     /** True when any of the first {@code count} F16 values is infinite or NaN (all exponent bits set). */
-    static boolean anyNonFinite(ByteBuffer w, int count) {
+    static boolean anyNonFinite(short[] w, int count) {
         int wide = count - count % LANES;
         for (int i = 0; i < wide; i += LANES) {
-            ShortVector bits = ShortVector.fromByteBuffer(S, w, i * 2, ByteOrder.nativeOrder());
+            ShortVector bits = ShortVector.fromArray(S, w, i);
             if (bits.lanewise(VectorOperators.AND, (short) 0x7C00).eq((short) 0x7C00).anyTrue()) {
                 return true;
             }
         }
         for (int i = wide; i < count; i++) {
-            if ((w.getShort(i * 2) & 0x7C00) == 0x7C00) {
+            if ((w[i] & 0x7C00) == 0x7C00) {
                 return true;
             }
         }
@@ -91,7 +88,7 @@ final class HalfMatVec {
         return Float.intBitsToFloat((bits << 13) & F16_BITS) * F16_SCALE;
     }
 
-    private static void oneRow(ByteBuffer w, int in, float[] x, int r, float[] y, int out, int j0, int j1) {
+    private static void oneRow(short[] w, int in, float[] x, int r, float[] y, int out, int j0, int j1) {
         int xr = r * in;
         int wide = in - in % (2 * LANES);
         for (int j = j0; j < j1; j++) {
@@ -105,13 +102,13 @@ final class HalfMatVec {
             }
             float sum = a.add(b).reduceLanes(VectorOperators.ADD);
             for (; k < in; k++) {
-                sum += f16(w.getShort((wj + k) * 2)) * x[xr + k];
+                sum += f16(w[wj + k]) * x[xr + k];
             }
             y[r * out + j] = sum;
         }
     }
 
-    private static void twoRows(ByteBuffer w, int in, float[] x, int r, float[] y, int out, int j0, int j1) {
+    private static void twoRows(short[] w, int in, float[] x, int r, float[] y, int out, int j0, int j1) {
         int x0 = r * in;
         int x1 = x0 + in;
         int wide = in - in % (2 * LANES);
@@ -133,7 +130,7 @@ final class HalfMatVec {
             float s0 = a0.add(b0).reduceLanes(VectorOperators.ADD);
             float s1 = a1.add(b1).reduceLanes(VectorOperators.ADD);
             for (; k < in; k++) {
-                float wk = f16(w.getShort((wj + k) * 2));
+                float wk = f16(w[wj + k]);
                 s0 += wk * x[x0 + k];
                 s1 += wk * x[x1 + k];
             }

@@ -5,32 +5,32 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Optional;
 
 /**
- * A projection's F16 weights (and bias) prepared for {@link HalfMatVec}: decoding a few rows, with each row's
- * LoRA delta added in the same pass, so a base row and a tuned row together read the base weights once.
+ * A projection's weights as F16 bits in a Java array (and its bias) for {@link HalfMatVec}: decoding a few rows,
+ * with each row's LoRA delta added in the same pass, so a base row and a tuned row together read the base
+ * weights once.
  *
  * <p>The kernels need the JVM started with {@code --add-modules jdk.incubator.vector} (the README's commands
- * do); without it {@link #available()} is false and the engine multiplies through libtorch as before.
+ * do); without it {@link #available()} is false and the engine keeps F16 copies in libtorch and multiplies there.
+ * The copies live on the Java heap, so a model whose F16 weights do not fit in the free heap keeps libtorch's.
  */
 final class HalfProjection {
     private static final boolean AVAILABLE = detect();
+    /** Heap left free after a copy, for everything else the app allocates. */
+    private static final long HEAP_RESERVE = 256L << 20;
 
-    /** The F16 tensor the buffer views; kept so its memory lives as long as this projection. */
-    final NDArray weight;
-    private final ByteBuffer weights;
+    private final short[] weights;
     private final int out;
     private final int in;
     private final float[] bias;
 
-    private HalfProjection(NDArray weight, ByteBuffer weights, float[] bias) {
-        this.weight = weight;
+    private HalfProjection(short[] weights, int out, int in, float[] bias) {
         this.weights = weights;
-        this.out = Math.toIntExact(weight.getShape().get(0));
-        this.in = Math.toIntExact(weight.getShape().get(1));
+        this.out = out;
+        this.in = in;
         this.bias = bias;
     }
 
@@ -42,8 +42,8 @@ final class HalfProjection {
     }
 
     /**
-     * Turns the kernels off (libtorch multiplies instead) or back on where the vector API is there, e.g. to compare
-     * the two; returns whether they are on now.
+     * Turns the kernels off (models given half precision afterwards keep their F16 copies in libtorch) or back on
+     * where the vector API is there, e.g. to compare the two; returns whether they are on now.
      */
     static boolean setEnabled(boolean on) {
         enabled = on && AVAILABLE;
@@ -66,29 +66,33 @@ final class HalfProjection {
     }
 
     /**
-     * The kernel view of an F16 weight on the CPU, or null where the kernels cannot serve it: no vector API,
-     * another device, or a weight beyond F16's range (infinite or NaN), which the kernels' conversion reads
-     * wrongly.
+     * The F16 copy of an F32 weight (rounded by libtorch, as its own F16 copies are) for the kernels, or null where
+     * they cannot serve it: kernels off, another device, no room on the heap, or a weight beyond F16's range
+     * (infinite or NaN once rounded), which the kernels' conversion would read wrongly.
      *
-     * @param weightHalf (out, in) F16
-     * @param biasHalf (out) F16, or null
+     * @param weight (out, in) F32
+     * @param bias (out) F32, or null; added in F32
      */
-    static HalfProjection of(NDArray weightHalf, NDArray biasHalf) {
-        if (!enabled || weightHalf == null || weightHalf.getDataType() != DataType.FLOAT16
-                || !weightHalf.getDevice().equals(Device.cpu()) || weightHalf.getShape().dimension() != 2
-                || weightHalf.getShape().size() > Integer.MAX_VALUE / 2) {
+    static HalfProjection copyOf(NDArray weight, NDArray bias) {
+        Shape shape = weight.getShape();
+        if (!enabled || shape.dimension() != 2 || shape.size() > Integer.MAX_VALUE - 16
+                || !weight.getDevice().equals(Device.cpu())) {
             return null;
         }
-        ByteBuffer view = weightHalf.toByteBuffer(true);
-        if (!view.isDirect()) {
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (free < shape.size() * 2 + HEAP_RESERVE) {
             return null;
         }
-        view.order(ByteOrder.nativeOrder());
-        if (HalfMatVec.anyNonFinite(view, Math.toIntExact(weightHalf.getShape().size()))) {
+        short[] bits = new short[Math.toIntExact(shape.size())];
+        try (NDArray half = weight.toType(DataType.FLOAT16, true)) {
+            half.toByteBuffer(true).order(ByteOrder.nativeOrder()).asShortBuffer().get(bits);
+        }
+        if (HalfMatVec.anyNonFinite(bits, bits.length)) {
             return null;
         }
-        float[] bias = biasHalf == null ? null : biasHalf.toType(DataType.FLOAT32, false).toFloatArray();
-        return new HalfProjection(weightHalf, view, bias);
+        return new HalfProjection(bits, Math.toIntExact(shape.get(0)), Math.toIntExact(shape.get(1)),
+                bias == null ? null : bias.toFloatArray());
     }
 
     /**
@@ -133,29 +137,6 @@ final class HalfProjection {
         NDArray y = x.getManager().create(new Shape(outShape(shape)), DataType.FLOAT32); // (B, T, out)
         y.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().put(ys);
         return y;
-    }
-
-    /**
-     * The projection made for the F16 tensor a holder last asked with, remade when the tensor changes (half
-     * precision turned off and on again); remembers too that a tensor cannot be served, so that is checked once.
-     */
-    static final class Slot {
-        private record Made(NDArray source, HalfProjection projection) {}
-
-        private volatile Made made;
-
-        /** {@link HalfProjection#of}, cached for the same {@code weightHalf}. */
-        HalfProjection of(NDArray weightHalf, NDArray biasHalf) {
-            if (!enabled) {
-                return null;
-            }
-            Made m = made;
-            if (m == null || m.source != weightHalf) {
-                m = new Made(weightHalf, HalfProjection.of(weightHalf, biasHalf));
-                made = m;
-            }
-            return m.projection;
-        }
     }
 
     private long[] outShape(Shape shape) {

@@ -14,10 +14,14 @@ public final class Linear {
     public final String name;
     NDArray weight;
     NDArray bias;
-    /** F16 copies used for inference when the model runs in half precision; null otherwise. */
+    /**
+     * F16 copy for the vector kernels when the model runs inference in half precision; null otherwise, or when
+     * the kernels cannot serve this weight (then {@link #weightHalf} holds libtorch's F16 copy).
+     */
+    HalfProjection kernel;
+    /** libtorch F16 copies used for inference in half precision when {@link #kernel} is null; null otherwise. */
     NDArray weightHalf;
     NDArray biasHalf;
-    private final HalfProjection.Slot kernelSlot = new HalfProjection.Slot();
 
     Linear(String path, NDArray weight, NDArray bias) {
         this.path = path;
@@ -47,15 +51,12 @@ public final class Linear {
     }
 
     NDArray forward(NDArray x, ForwardContext ctx) {
-        boolean half = !ctx.training && weightHalf != null && rows(x) <= HALF_MAX_ROWS;
-        if (half) {
-            HalfProjection kernel = kernelSlot.of(weightHalf, biasHalf);
-            if (kernel != null && x.getDataType() == DataType.FLOAT32) {
-                // the kernel adds each row's LoRA delta itself, in the same pass over the weights
-                return kernel.forward(x, ctx.lora == null ? null : ctx.lora.kernelDeltas(this), Torch.kernelThreads()); // (B, T, out)
-            }
+        boolean fewRows = !ctx.training && rows(x) <= HALF_MAX_ROWS;
+        if (fewRows && kernel != null && x.getDataType() == DataType.FLOAT32) {
+            // the kernel adds each row's LoRA delta itself, in the same pass over the weights
+            return kernel.forward(x, ctx.lora == null ? null : ctx.lora.kernelDeltas(this), Torch.kernelThreads()); // (B, T, out)
         }
-        NDArray y = half
+        NDArray y = fewRows && weightHalf != null
                 ? Torch.linearOnHalf(ctx.half(x), weightHalf, biasHalf) // (B, T, out)
                 : Torch.linear(x, weight, bias); // (B, T, out)
         return ctx.lora == null ? y : ctx.lora.apply(this, x, y, ctx.training);

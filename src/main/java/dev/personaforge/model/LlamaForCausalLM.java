@@ -34,7 +34,9 @@ public final class LlamaForCausalLM implements AutoCloseable {
     NDArray embedTokens;
     /** F16 copy of the output projection for half-precision inference; null otherwise. */
     private NDArray headHalf;
-    private final HalfProjection.Slot headKernel = new HalfProjection.Slot();
+    /** The head's F16 copy for the vector kernels; when null in half precision, {@link #headHalf} is libtorch's. */
+    private HalfProjection headKernel;
+    private boolean halfPrecision;
     final List<LlamaDecoderLayer> layers;
     final LlamaRMSNorm norm;
     NDArray lmHead;
@@ -190,14 +192,26 @@ public final class LlamaForCausalLM implements AutoCloseable {
         if (halfPrecisionInference()) {
             List<Linear> mine = linears();
             List<Linear> theirs = view.linears();
+            view.halfPrecision = true;
             for (int i = 0; i < mine.size(); i++) {
                 Linear a = mine.get(i);
                 Linear b = theirs.get(i);
-                b.weightHalf = b.weight == a.weight ? a.weightHalf : view.half(b.weight);
-                b.biasHalf = b.bias == null ? null : b.bias == a.bias ? a.biasHalf : view.half(b.bias);
+                if (b.weight == a.weight && b.bias == a.bias) {
+                    b.kernel = a.kernel;
+                    b.weightHalf = a.weightHalf;
+                    b.biasHalf = a.biasHalf;
+                } else {
+                    view.halfCopies(b);
+                }
             }
             NDArray head = view.lmHead != null ? view.lmHead : view.embedTokens;
-            view.headHalf = head == (lmHead != null ? lmHead : embedTokens) ? headHalf : view.half(head);
+            if (head == (lmHead != null ? lmHead : embedTokens)) {
+                view.headKernel = headKernel;
+                view.headHalf = headHalf;
+            } else {
+                view.headKernel = HalfProjection.copyOf(head, null);
+                view.headHalf = view.headKernel == null ? view.half(head) : null;
+            }
         }
         return view;
     }
@@ -524,29 +538,50 @@ public final class LlamaForCausalLM implements AutoCloseable {
     NDArray inferenceLogits(NDArray hidden) {
         boolean fewRows = hidden.getShape().size() / hidden.getShape().get(hidden.getShape().dimension() - 1)
                 <= Linear.HALF_MAX_ROWS;
-        if (headHalf != null && fewRows) {
-            HalfProjection kernel = headKernel.of(headHalf, null);
-            return kernel != null && hidden.getDataType() == ai.djl.ndarray.types.DataType.FLOAT32
-                    ? kernel.forward(hidden, null, Torch.kernelThreads()) // (B, T, V)
-                    : Torch.linearHalf(hidden, headHalf, null); // (B, T, V)
+        if (fewRows && headKernel != null && hidden.getDataType() == ai.djl.ndarray.types.DataType.FLOAT32) {
+            return headKernel.forward(hidden, null, Torch.kernelThreads()); // (B, T, V)
+        }
+        if (fewRows && headHalf != null) {
+            return Torch.linearHalf(hidden, headHalf, null); // (B, T, V)
         }
         return logits(hidden); // (B, T, V)
     }
 
     /**
      * Runs inference (generation, validation) with F16 copies of the projection and head weights, halving the
-     * memory read per decoded token; training keeps using the F32 weights. The copies snapshot the current
+     * memory read per decoded token; training keeps using the F32 weights. The copies are Java arrays for the
+     * vector kernels ({@link HalfProjection}) where those run, libtorch tensors otherwise. They snapshot the current
      * weights: call again after changing them. Costs half the model's F32 size in extra memory.
      */
     public synchronized void setHalfPrecisionInference(boolean enabled) {
         for (Linear linear : linears()) {
             closeHalf(linear.weightHalf);
             closeHalf(linear.biasHalf);
-            linear.weightHalf = enabled ? half(linear.weight) : null;
-            linear.biasHalf = enabled && linear.bias != null ? half(linear.bias) : null;
+            linear.weightHalf = null;
+            linear.biasHalf = null;
+            linear.kernel = null;
+            if (enabled) {
+                halfCopies(linear);
+            }
         }
         closeHalf(headHalf);
-        headHalf = enabled ? half(lmHead != null ? lmHead : embedTokens) : null;
+        headHalf = null;
+        headKernel = null;
+        if (enabled) {
+            NDArray head = lmHead != null ? lmHead : embedTokens;
+            headKernel = HalfProjection.copyOf(head, null);
+            headHalf = headKernel == null ? half(head) : null;
+        }
+        halfPrecision = enabled;
+    }
+
+    /** Gives a projection its F16 copy: for the kernels, or in libtorch where they cannot serve it. */
+    private void halfCopies(Linear linear) {
+        linear.kernel = HalfProjection.copyOf(linear.weight, linear.bias);
+        if (linear.kernel == null) {
+            linear.weightHalf = half(linear.weight);
+            linear.biasHalf = linear.bias == null ? null : half(linear.bias);
+        }
     }
 
     /**
@@ -554,12 +589,11 @@ public final class LlamaForCausalLM implements AutoCloseable {
      * ({@link HalfProjection}), which then should run on {@link DecodeThread}.
      */
     boolean decodesWithKernels(long rows) {
-        return headHalf != null && rows <= Linear.HALF_MAX_ROWS && HalfProjection.available()
-                && embedTokens.getDevice().equals(ai.djl.Device.cpu());
+        return headKernel != null && rows <= Linear.HALF_MAX_ROWS && HalfProjection.available();
     }
 
     public boolean halfPrecisionInference() {
-        return headHalf != null;
+        return halfPrecision;
     }
 
     private NDArray half(NDArray weight) {

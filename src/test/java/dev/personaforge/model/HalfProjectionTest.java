@@ -80,8 +80,8 @@ class HalfProjectionTest {
                 NDArray biasHalf = m.randomNormal(0f, 0.1f, new Shape(out), DataType.FLOAT32).toType(DataType.FLOAT16, false);
                 NDArray weight = weightHalf.toType(DataType.FLOAT32, false);
                 NDArray bias = biasHalf.toType(DataType.FLOAT32, false);
-                HalfProjection withBias = HalfProjection.of(weightHalf, biasHalf);
-                HalfProjection plain = HalfProjection.of(weightHalf, null);
+                HalfProjection withBias = HalfProjection.copyOf(weight, bias);
+                HalfProjection plain = HalfProjection.copyOf(weight, null);
                 assertNotNull(withBias);
                 for (int rows = 1; rows <= 8; rows++) {
                     float[] xv = new float[rows * in];
@@ -105,15 +105,26 @@ class HalfProjectionTest {
 
     @Test
     void weightsBeyondHalfRangeAreLeftToLibtorch() {
+        try (NDManager root = NDManager.newBaseManager("PyTorch");
+                LlamaForCausalLM model = LlamaForCausalLM.random(TinyCheckpoints.qwen2(), 5, root)) {
+            Linear q = model.linears().get(0);
+            float[] w = q.weight.toFloatArray();
+            w[3] = 1e6f;
+            q.weight.set(w);
+            model.setHalfPrecisionInference(true);
+            assertNull(q.kernel, "infinite in F16");
+            assertNotNull(q.weightHalf, "libtorch's F16 copy instead");
+            assertNotNull(model.linears().get(1).kernel, "the other projections keep the kernels");
+        }
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             float[] w = new float[64 * 32];
             Arrays.fill(w, 0.01f);
             w[100] = 1e6f; // past F16's 65504: infinite in F16
-            NDArray weightHalf = m.create(w, new Shape(64, 32)).toType(DataType.FLOAT16, false);
-            assertNull(HalfProjection.of(weightHalf, null));
+            assertNull(HalfProjection.copyOf(m.create(w, new Shape(64, 32)), null));
+            NDArray fine = m.create(new float[64 * 32], new Shape(64, 32));
+            assertNotNull(HalfProjection.copyOf(fine, null));
             HalfProjection.setEnabled(false);
-            assertNull(HalfProjection.of(m.create(new float[64 * 32], new Shape(64, 32)).toType(DataType.FLOAT16, false), null),
-                    "turned off, nothing is served");
+            assertNull(HalfProjection.copyOf(fine, null), "turned off, nothing is served");
         }
     }
 
@@ -192,9 +203,9 @@ class HalfProjectionTest {
     @Test
     void concurrentCallersGetTheirOwnProducts() throws Exception {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            NDArray weightHalf = m.randomNormal(0f, 0.05f, new Shape(768, 256), DataType.FLOAT32).toType(DataType.FLOAT16, false);
-            NDArray weight = weightHalf.toType(DataType.FLOAT32, false);
-            HalfProjection p = HalfProjection.of(weightHalf, null);
+            NDArray weight = m.randomNormal(0f, 0.05f, new Shape(768, 256), DataType.FLOAT32)
+                    .toType(DataType.FLOAT16, false).toType(DataType.FLOAT32, false);
+            HalfProjection p = HalfProjection.copyOf(weight, null);
             ExecutorService callers = Executors.newFixedThreadPool(3);
             try {
                 List<Future<Double>> diffs = new ArrayList<>();

@@ -38,6 +38,7 @@ class SharedWeightsTest {
             assertSame(base.stateDict().get("model.layers.0.mlp.up_proj.weight"),
                     variant.stateDict().get("model.layers.0.mlp.up_proj.weight"), "unchanged tensors are shared");
             assertSame(base.linears().get(0).weightHalf, variant.linears().get(0).weightHalf, "half copies too");
+            assertSame(base.linears().get(0).kernel, variant.linears().get(0).kernel, "and the kernels' copies");
             assertTrue(variant.halfPrecisionInference());
             float[] halved = variant.forward(scope, ids).toFloatArray();
             for (int i = 0; i < halved.length; i++) {
