@@ -46,7 +46,8 @@ public final class Linear {
      */
     static final long HALF_MAX_ROWS = 8;
 
-    private static long rows(NDArray x) {
+    /** Token rows of activations shaped (..., features). */
+    static long rows(NDArray x) {
         return x.getShape().size() / x.getShape().get(x.getShape().dimension() - 1);
     }
 

@@ -32,7 +32,7 @@ public final class LlamaForCausalLM implements AutoCloseable {
     private final NDManager manager;
     private final LlamaRotaryEmbedding rotary;
     NDArray embedTokens;
-    /** F16 copy of the output projection for half-precision inference; null otherwise. */
+    /** libtorch F16 copy of the output projection in half precision when {@link #headKernel} is null; else null. */
     private NDArray headHalf;
     /** The head's F16 copy for the vector kernels; when null in half precision, {@link #headHalf} is libtorch's. */
     private HalfProjection headKernel;
@@ -209,8 +209,7 @@ public final class LlamaForCausalLM implements AutoCloseable {
                 view.headKernel = headKernel;
                 view.headHalf = headHalf;
             } else {
-                view.headKernel = HalfProjection.copyOf(head, null);
-                view.headHalf = view.headKernel == null ? view.half(head) : null;
+                view.headHalfCopies(head);
             }
         }
         return view;
@@ -536,8 +535,7 @@ public final class LlamaForCausalLM implements AutoCloseable {
 
     /** Logits for generation: through the F16 head when the model runs inference in half precision. */
     NDArray inferenceLogits(NDArray hidden) {
-        boolean fewRows = hidden.getShape().size() / hidden.getShape().get(hidden.getShape().dimension() - 1)
-                <= Linear.HALF_MAX_ROWS;
+        boolean fewRows = Linear.rows(hidden) <= Linear.HALF_MAX_ROWS;
         if (fewRows && headKernel != null && hidden.getDataType() == ai.djl.ndarray.types.DataType.FLOAT32) {
             return headKernel.forward(hidden, null, Torch.kernelThreads()); // (B, T, V)
         }
@@ -568,11 +566,15 @@ public final class LlamaForCausalLM implements AutoCloseable {
         headHalf = null;
         headKernel = null;
         if (enabled) {
-            NDArray head = lmHead != null ? lmHead : embedTokens;
-            headKernel = HalfProjection.copyOf(head, null);
-            headHalf = headKernel == null ? half(head) : null;
+            headHalfCopies(lmHead != null ? lmHead : embedTokens);
         }
         halfPrecision = enabled;
+    }
+
+    /** Gives the head its F16 copy: for the kernels, or in libtorch where they cannot serve it. */
+    private void headHalfCopies(NDArray head) {
+        headKernel = HalfProjection.copyOf(head, null);
+        headHalf = headKernel == null ? half(head) : null;
     }
 
     /** Gives a projection its F16 copy: for the kernels, or in libtorch where they cannot serve it. */
