@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Optional;
 
 /**
@@ -22,14 +23,17 @@ final class HalfProjection {
     /** Heap left free after a copy, for everything else the app allocates. */
     private static final long HEAP_RESERVE = 256L << 20;
 
+    /** F16 bits in {@link HalfMatVec}'s tiles. */
     private final short[] weights;
     private final int out;
+    private final int stride;
     private final int in;
     private final float[] bias;
 
     private HalfProjection(short[] weights, int out, int in, float[] bias) {
         this.weights = weights;
         this.out = out;
+        this.stride = HalfMatVec.paddedOut(out);
         this.in = in;
         this.bias = bias;
     }
@@ -75,24 +79,26 @@ final class HalfProjection {
      */
     static HalfProjection copyOf(NDArray weight, NDArray bias) {
         Shape shape = weight.getShape();
-        if (!enabled || shape.dimension() != 2 || shape.size() > Integer.MAX_VALUE - 16
+        if (!enabled || shape.dimension() != 2 || shape.size() > Integer.MAX_VALUE / 2
                 || !weight.getDevice().equals(Device.cpu())) {
             return null;
         }
+        int out = Math.toIntExact(shape.get(0));
+        int in = Math.toIntExact(shape.get(1));
+        long size = (long) HalfMatVec.paddedOut(out) * in;
         Runtime rt = Runtime.getRuntime();
         long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-        if (free < shape.size() * 2 + HEAP_RESERVE) {
+        if (size > Integer.MAX_VALUE - 16 || free < size * 2 + HEAP_RESERVE) {
             return null;
         }
-        short[] bits = new short[Math.toIntExact(shape.size())];
+        short[] tiles;
         try (NDArray half = weight.toType(DataType.FLOAT16, true)) {
-            half.toByteBuffer(true).order(ByteOrder.nativeOrder()).asShortBuffer().get(bits);
+            tiles = HalfMatVec.tiled(half.toByteBuffer(true).order(ByteOrder.nativeOrder()).asShortBuffer(), out, in);
         }
-        if (HalfMatVec.anyNonFinite(bits, bits.length)) {
+        if (HalfMatVec.anyNonFinite(tiles, tiles.length)) {
             return null;
         }
-        return new HalfProjection(bits, Math.toIntExact(shape.get(0)), Math.toIntExact(shape.get(1)),
-                bias == null ? null : bias.toFloatArray());
+        return new HalfProjection(tiles, out, in, bias == null ? null : bias.toFloatArray());
     }
 
     /**
@@ -108,7 +114,7 @@ final class HalfProjection {
         int perEntry = Math.toIntExact(shape.dimension() == 3 ? shape.get(1) : 1);
         float[] xs = new float[rows * in];
         x.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(xs);
-        float[] ys = new float[rows * out];
+        float[] ys = new float[rows * stride];
         float[][] downs = new float[rows][];
         LoraDelta[] rowDeltas = new LoraDelta[rows];
         if (deltas != null) {
@@ -121,21 +127,26 @@ final class HalfProjection {
                 }
             }
         }
-        KernelThreads.shared(threads).run(out, HalfMatVec.lanes(), (long) out * in * rows, (from, to) -> {
-            HalfMatVec.multiply(weights, in, xs, rows, ys, out, from, to);
-            for (int r = 0; r < rows; r++) {
+        float after = HalfMatVec.prescale(xs, xs.length, xs);
+        KernelThreads.shared(threads).run(stride, HalfMatVec.TILE, (long) out * in * rows, (from, to) -> {
+            HalfMatVec.multiply(weights, in, xs, rows, after, ys, stride, from, to);
+            int end = Math.min(to, out);
+            for (int r = 0; r < rows && from < end; r++) {
                 if (bias != null) {
-                    for (int j = from; j < to; j++) {
-                        ys[r * out + j] += bias[j];
+                    for (int j = from; j < end; j++) {
+                        ys[r * stride + j] += bias[j];
                     }
                 }
                 if (rowDeltas[r] != null) {
-                    HalfMatVec.up(rowDeltas[r].bt(), rowDeltas[r].rank(), out, downs[r], ys, r * out, from, to);
+                    HalfMatVec.up(rowDeltas[r].bt(), rowDeltas[r].rank(), out, downs[r], ys, r * stride, from, end);
                 }
             }
         });
         NDArray y = x.getManager().create(new Shape(outShape(shape)), DataType.FLOAT32); // (B, T, out)
-        y.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().put(ys);
+        FloatBuffer into = y.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        for (int r = 0; r < rows; r++) {
+            into.put(ys, r * stride, out);
+        }
         return y;
     }
 

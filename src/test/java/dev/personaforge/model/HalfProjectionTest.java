@@ -104,6 +104,40 @@ class HalfProjectionTest {
     }
 
     @Test
+    void largeAndTinyActivationsComeOutAsLibtorchComputesThem() {
+        // the kernels scale activations by 2^112; from 2^14 on by less, or they would overflow
+        float[][] magnitudes = {{1e-30f, 1e-20f}, {3e4f, 1e5f}, {1e30f, 1f}};
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            NDArray weight = m.randomNormal(0f, 0.05f, new Shape(100, 64), DataType.FLOAT32)
+                    .toType(DataType.FLOAT16, false).toType(DataType.FLOAT32, false);
+            HalfProjection kernel = HalfProjection.copyOf(weight, null);
+            assertNotNull(kernel);
+            Random random = new Random(11);
+            for (float[] pair : magnitudes) {
+                float[] xv = new float[2 * 64];
+                for (int i = 0; i < xv.length; i++) {
+                    xv[i] = (float) random.nextGaussian() * pair[i / 64];
+                }
+                NDArray x = m.create(xv, new Shape(2, 1, 64));
+                float[] expected = Torch.linear(x, weight, null).toFloatArray();
+                float[] got = kernel.forward(x, null, 1).toFloatArray();
+                for (int row = 0; row < 2; row++) {
+                    float[] e = Arrays.copyOfRange(expected, row * 100, row * 100 + 100);
+                    float[] g = Arrays.copyOfRange(got, row * 100, row * 100 + 100);
+                    double scale = 0;
+                    for (float v : e) {
+                        scale = Math.max(scale, Math.abs(v));
+                    }
+                    for (int i = 0; i < 100; i++) {
+                        assertTrue(Float.isFinite(g[i]) && Math.abs(e[i] - g[i]) <= 1e-5 * scale,
+                                "activations of about " + pair[row] + ": element " + i + " is " + g[i] + ", expected " + e[i]);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void weightsBeyondHalfRangeAreLeftToLibtorch() {
         try (NDManager root = NDManager.newBaseManager("PyTorch");
                 LlamaForCausalLM model = LlamaForCausalLM.random(TinyCheckpoints.qwen2(), 5, root)) {
