@@ -44,13 +44,15 @@ class KvCacheConsistencyTest {
 
     @Test
     void cachedDecodingMatchesFullRecompute() {
+        // 150 positions: the cache's buffers regrow twice (past 64 and 130), once in the middle of a chunk
+        int length = 150;
         for (LlamaConfig config : TinyCheckpoints.all()) {
             try (NDManager root = NDManager.newBaseManager("PyTorch");
                     LlamaForCausalLM model = LlamaForCausalLM.random(config, 11, root, 0.2f)) {
-                long[] seq = randomIds(20, 5);
+                long[] seq = randomIds(length, 5);
                 float[] full;
                 try (NDManager s = root.newSubManager()) {
-                    full = model.forward(s, new long[][] {seq}).toFloatArray(); // (1, 20, V)
+                    full = model.forward(s, new long[][] {seq}).toFloatArray(); // (1, 150, V)
                 }
                 int v = config.vocabSize();
                 try (NDManager s = root.newSubManager(); KvCache cache = new KvCache(s, config.numHiddenLayers())) {
@@ -58,12 +60,18 @@ class KvCacheConsistencyTest {
                     NDArray first = model.forward(s.create(new long[][] {Arrays.copyOf(seq, prefix)}), null, cache, null);
                     float[] got = first.toFloatArray();
                     assertEquals(0, maxDiff(Arrays.copyOf(full, prefix * v), got), 1e-4, config.architecture() + " prefill");
-                    for (int t = prefix; t < seq.length; t++) {
-                        float[] step = model.forward(s.create(new long[][] {{seq[t]}}), null, cache, null).toFloatArray();
-                        float[] expected = Arrays.copyOfRange(full, t * v, (t + 1) * v);
-                        assertEquals(0, maxDiff(expected, step), 1e-4, config.architecture() + " step " + t);
+                    int t = prefix;
+                    while (t < length) {
+                        int chunk = t == 60 ? 10 : 1; // positions 60 to 69 in one forward, across the first regrowth
+                        try (NDManager step = s.newSubManager()) {
+                            float[] out = model.forward(step.create(new long[][] {Arrays.copyOfRange(seq, t, t + chunk)}),
+                                    null, cache, null).toFloatArray();
+                            float[] expected = Arrays.copyOfRange(full, t * v, (t + chunk) * v);
+                            assertEquals(0, maxDiff(expected, out), 1e-4, config.architecture() + " step " + t);
+                        }
+                        t += chunk;
                     }
-                    assertEquals(seq.length, cache.length());
+                    assertEquals(length, cache.length());
                 }
             }
         }
