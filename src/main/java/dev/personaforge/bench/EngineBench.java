@@ -36,7 +36,7 @@ import java.util.Random;
  * token and peak RSS.
  *
  * <p>Usage: {@code EngineBench [--model smollm2-135m|qwen2.5-0.5b] [--out FILE] [--train-steps N]
- * [--decode-tokens N]}. See docs/engine.md.
+ * [--decode-tokens N] [--decode-rounds N] [--threads N] [--no-train] [--half] [--no-kernels]}. See docs/engine.md.
  */
 public final class EngineBench {
 
@@ -55,6 +55,7 @@ public final class EngineBench {
         // a real run takes hundreds of steps: measure past the first, whose allocations all fault in fresh pages
         int trainSteps = 5;
         int decodeTokens = 64;
+        int decodeRounds = 7;
         boolean train = true;
         boolean half = false;
         for (int i = 0; i < args.length; i++) {
@@ -63,19 +64,20 @@ public final class EngineBench {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--train-steps" -> trainSteps = Integer.parseInt(args[++i]);
                 case "--decode-tokens" -> decodeTokens = Integer.parseInt(args[++i]);
+                case "--decode-rounds" -> decodeRounds = Integer.parseInt(args[++i]);
                 case "--threads" -> Torch.setThreads(Integer.parseInt(args[++i]));
                 case "--no-train" -> train = false;
                 case "--half" -> half = true;
                 case "--no-kernels" -> Torch.setVectorKernels(false);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (use --model NAME --out FILE --train-steps N --decode-tokens N --threads N --no-train --half --no-kernels)");
+                        + " (use --model NAME --out FILE --train-steps N --decode-tokens N --decode-rounds N --threads N --no-train --half --no-kernels)");
             }
         }
         LlamaConfig config = SHAPES.get(name);
         if (config == null) {
             throw new IllegalArgumentException("unknown model shape " + name + " (known: " + SHAPES.keySet() + ")");
         }
-        ObjectNode json = run(name, config, train ? trainSteps : 0, decodeTokens, half);
+        ObjectNode json = run(name, config, train ? trainSteps : 0, decodeTokens, decodeRounds, half);
         String text = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json);
         System.out.println(text);
         if (out != null) {
@@ -83,7 +85,10 @@ public final class EngineBench {
         }
     }
 
-    static ObjectNode run(String name, LlamaConfig config, int trainSteps, int decodeTokens, boolean half)
+    /** Training steps timed but left out of the mean: the first ones grow the allocator's arenas (page faults). */
+    static final int TRAIN_WARMUP_STEPS = 2;
+
+    static ObjectNode run(String name, LlamaConfig config, int trainSteps, int decodeTokens, int decodeRounds, boolean half)
             throws IOException {
         Torch.init();
         ObjectNode json = new ObjectMapper().createObjectNode();
@@ -108,7 +113,7 @@ public final class EngineBench {
             TrainingConfig tc = TrainingConfig.defaults()
                     .withLora(8, 16, 0.05, LoraConfig.ALL_LINEAR)
                     .withBatching(8, 1, 256)
-                    .withDuration(0, trainSteps + 1)
+                    .withDuration(0, trainSteps + TRAIN_WARMUP_STEPS)
                     .withValidation(0, 0);
             List<Double> stepSeconds = new ArrayList<>();
             long[] last = {System.nanoTime()};
@@ -118,10 +123,14 @@ public final class EngineBench {
                 last[0] = now;
                 System.err.printf("train step %d: %.2f s, loss %.3f%n", p.step(), stepSeconds.get(stepSeconds.size() - 1), p.loss());
             }, null)) {
-                double measured = stepSeconds.subList(1, stepSeconds.size()).stream().mapToDouble(Double::doubleValue).average().orElse(0);
+                double measured = stepSeconds.subList(TRAIN_WARMUP_STEPS, stepSeconds.size()).stream()
+                        .mapToDouble(Double::doubleValue).average().orElse(0);
                 json.put("train_lora_tokens_per_s", round(8 * 256 / measured));
                 json.put("train_step_seconds", round(measured));
-                json.put("train_steps_measured", stepSeconds.size() - 1);
+                json.put("train_steps_measured", stepSeconds.size() - TRAIN_WARMUP_STEPS);
+                json.put("train_warmup_steps", TRAIN_WARMUP_STEPS);
+                ArrayNode allSteps = json.putArray("train_step_seconds_all");
+                stepSeconds.forEach(t -> allSteps.add(round(t)));
                 json.put("train_memory_estimate_bytes", r.memoryEstimate().requiredBytes());
             }
             json.put("train_peak_rss_bytes", rss("VmHWM"));
@@ -150,8 +159,9 @@ public final class EngineBench {
                 List<GenerationRequest> pair = List.of(single,
                         new GenerationRequest(shortPrompt, adapter, SamplingParams.greedy(decodeTokens)));
                 // The JIT keeps compiling the decoding path (the vector kernels included) for the first 10-15 s of
-                // generating: warm up for 20 s (two generations of each kind at least), then take the median of
-                // three, alternating, as a long-running app decodes.
+                // generating: warm up for 20 s (two generations of each kind at least), then alternate batch 1 and
+                // the pair for several rounds and take medians, as the machine's speed drifts from one second to the
+                // next.
                 long warmUntil = System.nanoTime() + 20_000_000_000L;
                 for (int i = 0; i < 2 || System.nanoTime() < warmUntil; i++) {
                     gen.generate(single);
@@ -159,13 +169,14 @@ public final class EngineBench {
                 }
                 ArrayNode singleRuns = json.putArray("decode_batch1_runs_tokens_per_s");
                 ArrayNode pairRuns = json.putArray("decode_pair_runs_tokens_per_s");
+                ArrayNode ratioRuns = json.putArray("decode_pair_speedup_runs");
                 List<Double> singles = new ArrayList<>();
                 List<Double> pairs = new ArrayList<>();
                 double firstToken = 0;
-                for (int rep = 0; rep < 3; rep++) {
+                for (int rep = 0; rep < decodeRounds; rep++) {
                     GenerationResult r = gen.generate(single);
                     singles.add((r.tokenIds().length - 1) / ((r.totalNanos() - r.timeToFirstTokenNanos()) / 1e9));
-                    firstToken += r.timeToFirstTokenNanos() / 1e9 / 3;
+                    firstToken += r.timeToFirstTokenNanos() / 1e9 / decodeRounds;
                     List<GenerationResult> rs = gen.generate(pair, null, null);
                     long firstAll = Math.max(rs.get(0).timeToFirstTokenNanos(), rs.get(1).timeToFirstTokenNanos());
                     long endAll = Math.max(rs.get(0).totalNanos(), rs.get(1).totalNanos());
@@ -173,6 +184,7 @@ public final class EngineBench {
                     pairs.add(tokens / ((endAll - firstAll) / 1e9));
                     singleRuns.add(round(singles.get(rep)));
                     pairRuns.add(round(pairs.get(rep)));
+                    ratioRuns.add(round(pairs.get(rep) / singles.get(rep)));
                 }
                 double singleTps = median(singles);
                 double pairTps = median(pairs);
