@@ -63,7 +63,8 @@ public final class KvCache implements AutoCloseable {
         }
         Shape s = step.getShape();
         long capacity = Math.max(MIN_CAPACITY, 2 * now);
-        NDArray grown = manager.zeros(new Shape(s.get(0), s.get(1), capacity, s.get(3)), step.getDataType()); // (B, nKv, C, hd)
+        Shape room = new Shape(s.get(0), s.get(1), capacity, s.get(3));
+        NDArray grown = manager.zeros(room, step.getDataType(), step.getDevice()); // (B, nKv, C, hd)
         if (buffer != null) {
             grown.set(new NDIndex(":, :, :{}", past), buffer.get(new NDIndex(":, :, :{}", past)));
             buffer.close();
