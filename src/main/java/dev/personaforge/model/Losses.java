@@ -25,29 +25,10 @@ public final class Losses {
     public static Result crossEntropy(LlamaForCausalLM model, NDArray hidden, long[][] labels, boolean countCorrect) {
         NDManager scope = hidden.getManager();
         long h = hidden.getShape().get(2);
-        int t = labels[0].length;
-        int n = 0;
-        for (long[] row : labels) {
-            for (long l : row) {
-                if (l != IGNORE_INDEX) {
-                    n++;
-                }
-            }
-        }
-        if (n == 0) {
-            throw new IllegalArgumentException("no labelled positions in the batch");
-        }
-        long[] rows = new long[n];
-        long[] targets = new long[n];
-        int k = 0;
-        for (int b = 0; b < labels.length; b++) {
-            for (int j = 0; j < t; j++) {
-                if (labels[b][j] != IGNORE_INDEX) {
-                    rows[k] = (long) b * t + j;
-                    targets[k++] = labels[b][j];
-                }
-            }
-        }
+        Labelled labelled = Labelled.of(labels);
+        long[] rows = labelled.rows();
+        long[] targets = labelled.targets();
+        int n = rows.length;
         NDArray rowIdx = scope.create(rows); // (N,)
         NDArray selected = hidden.reshape(-1, h).get(new NDIndex("{}", rowIdx)); // (N, H)
         NDArray logits = model.logits(selected); // (N, V)
@@ -81,27 +62,13 @@ public final class Losses {
     static double crossEntropyWithFrozenHead(NDArray head, NDArray hidden, long[][] labels, float scale,
             NDArray hiddenGrad) {
         NDManager scope = hidden.getManager();
-        int t = labels[0].length;
-        int n = 0;
-        for (long[] row : labels) {
-            for (long l : row) {
-                if (l != IGNORE_INDEX) {
-                    n++;
-                }
-            }
-        }
-        long[] rows = new long[n];
-        long[] targets = new long[n];
+        Labelled labelled = Labelled.of(labels);
+        long[] rows = labelled.rows();
+        long[] targets = labelled.targets();
+        int n = rows.length;
         long[] positions = new long[n];
-        int k = 0;
-        for (int b = 0; b < labels.length; b++) {
-            for (int j = 0; j < t; j++) {
-                if (labels[b][j] != IGNORE_INDEX) {
-                    rows[k] = (long) b * t + j;
-                    positions[k] = k;
-                    targets[k++] = labels[b][j];
-                }
-            }
+        for (int i = 0; i < n; i++) {
+            positions[i] = i;
         }
         try (NDManager chunk = scope.newSubManager()) {
             NDArray rowIdx = chunk.create(rows); // (N,)
@@ -123,6 +90,36 @@ public final class Losses {
             NDArray grad = probs.matMul(head); // (N, H)
             hiddenGrad.set(new NDIndex("{}", rowIdx), hiddenGrad.get(new NDIndex("{}", rowIdx)).add(grad));
             return loss;
+        }
+    }
+
+    /** The labelled positions of a (B, T) label array: their flattened row (b * T + t) and their target id. */
+    private record Labelled(long[] rows, long[] targets) {
+        static Labelled of(long[][] labels) {
+            int t = labels[0].length;
+            int n = 0;
+            for (long[] row : labels) {
+                for (long l : row) {
+                    if (l != IGNORE_INDEX) {
+                        n++;
+                    }
+                }
+            }
+            if (n == 0) {
+                throw new IllegalArgumentException("no labelled positions in the batch");
+            }
+            long[] rows = new long[n];
+            long[] targets = new long[n];
+            int k = 0;
+            for (int b = 0; b < labels.length; b++) {
+                for (int j = 0; j < t; j++) {
+                    if (labels[b][j] != IGNORE_INDEX) {
+                        rows[k] = (long) b * t + j;
+                        targets[k++] = labels[b][j];
+                    }
+                }
+            }
+            return new Labelled(rows, targets);
         }
     }
 }
