@@ -155,17 +155,14 @@ public final class AdapterBatch implements AutoCloseable {
                 float[] bt = new float[(int) (rank * out)];
                 if (p != null) {
                     int r = a.config().r();
-                    float scaling = (float) a.config().scaling();
-                    float[] av = p.a.toFloatArray(); // (r, in)
-                    float[] bv = p.b.toFloatArray(); // (out, r)
+                    LoraDelta d = LoraDelta.of(p, r, (float) a.config().scaling());
                     for (int i = 0; i < r; i++) {
                         for (int j = 0; j < in; j++) {
-                            at[(int) (j * rank + i)] = av[(int) (i * in + j)];
-                        }
-                        for (int o = 0; o < out; o++) {
-                            bt[(int) (i * out + o)] = bv[(int) (o * r + i)] * scaling;
+                            at[(int) (j * rank + i)] = d.a()[(int) (i * in + j)];
                         }
                     }
+                    // (r, out) row-major is the first r rows of the (rank, out) stack
+                    System.arraycopy(d.bt(), 0, bt, 0, d.bt().length);
                 }
                 as.add(manager.create(at, new Shape(in, rank)));
                 bs.add(manager.create(bt, new Shape(rank, out)));
