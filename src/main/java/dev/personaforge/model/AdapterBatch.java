@@ -108,7 +108,7 @@ public final class AdapterBatch implements AutoCloseable {
             // Scaling the rank-r intermediate instead of the output touches r / out as many values.
             NDArray down = Torch.mul(Torch.linear(h, p.a, null), scale); // (B, T, r)
             // In place: autograd keeps the inputs of the projection that made y, never y itself.
-            return y.addi(Torch.linear(down, p.b, null)); // (B, T, out)
+            return y.addi(down.matMul(p.bT)); // (B, T, out)
         }
 
         @Override

@@ -36,6 +36,22 @@ final class ForwardContext {
         return groupedMask;
     }
 
+    private final java.util.Map<String, NDArray> blockMasks = new java.util.HashMap<>();
+
+    /**
+     * {@link #groupedMask(int)} for the query rows {@code [from, to)} and the first {@code keys} key positions: the
+     * mask of one block of {@code LlamaAttention.queryBlocks}; made once per call and block.
+     */
+    NDArray groupedMask(int repeats, long from, long to, long keys) {
+        if (from == 0 && to == mask.getShape().get(2) && keys == mask.getShape().get(3)) {
+            return groupedMask(repeats);
+        }
+        return blockMasks.computeIfAbsent(repeats + ":" + from + ":" + to + ":" + keys, k -> {
+            NDArray block = mask.get(":, :, {}:{}, :{}", from, to, keys); // (B, 1, Tb, Sb)
+            return repeats == 1 ? block : block.tile(new long[] {1, 1, repeats, 1}); // (B, 1, nRep * Tb, Sb)
+        });
+    }
+
     /** {@code x} in F16, converted once however many projections read it. */
     NDArray half(NDArray x) {
         if (x != halfSource) {

@@ -11,13 +11,9 @@ record LoraDelta(float[] a, float[] bt, int rank) {
 
     static LoraDelta of(LoraAdapter.Pair pair, int rank, float scaling) {
         float[] a = pair.a.toFloatArray(); // (r, in)
-        float[] b = pair.b.toFloatArray(); // (out, r)
-        int out = b.length / rank;
-        float[] bt = new float[b.length];
-        for (int o = 0; o < out; o++) {
-            for (int i = 0; i < rank; i++) {
-                bt[i * out + o] = b[o * rank + i] * scaling;
-            }
+        float[] bt = pair.bT.toFloatArray(); // (r, out)
+        for (int i = 0; i < bt.length; i++) {
+            bt[i] *= scaling;
         }
         return new LoraDelta(a, bt, rank);
     }

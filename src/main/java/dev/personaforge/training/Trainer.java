@@ -32,7 +32,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class Trainer {
     /** Positions per chunk of logits in the checkpointed loss: bounds the (chunk, vocab) logits memory. */
-    static final int LOSS_CHUNK = 512;
+    static final int LOSS_CHUNK = 128;
     /** Non-finite steps in a row after which a run stops as diverged instead of skipping another one. */
     static final int MAX_SKIPPED_IN_A_ROW = 5;
 

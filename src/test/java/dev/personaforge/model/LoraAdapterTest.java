@@ -41,7 +41,7 @@ class LoraAdapterTest {
     static void perturb(LoraAdapter adapter, long seed) {
         Random r = new Random(seed);
         for (String path : adapter.modulePaths()) {
-            NDArray b = adapter.pair(path).b;
+            NDArray b = adapter.pair(path).bT;
             float[] v = new float[(int) b.getShape().size()];
             for (int i = 0; i < v.length; i++) {
                 v[i] = (float) (r.nextGaussian() * 0.5);
