@@ -64,6 +64,20 @@ class TorchTest {
             assertEquals(shape, first.getShape());
             double kept = first.toType(DataType.FLOAT32, false).mean().getFloat();
             assertEquals(0.95, kept, 0.002, "share of kept elements");
+            // large masks are drawn in two halves by two generators: each half drops its share, and they differ
+            float[] values = first.toType(DataType.FLOAT32, false).toFloatArray();
+            int half = values.length / 2;
+            double firstHalf = 0;
+            double secondHalf = 0;
+            int same = 0;
+            for (int i = 0; i < half; i++) {
+                firstHalf += values[i] / half;
+                secondHalf += values[half + i] / half;
+                same += values[i] == values[half + i] ? 1 : 0;
+            }
+            assertEquals(0.95, firstHalf, 0.003, "share kept in the first half");
+            assertEquals(0.95, secondHalf, 0.003, "share kept in the second half");
+            assertTrue(same < 0.95 * half, "the halves are drawn independently: " + same + " of " + half + " agree");
             NDArray second = Torch.keepMask(manager, shape, 0.05f);
             assertTrue(!first.contentEquals(second), "successive masks differ");
             Torch.seed(7);
