@@ -199,6 +199,45 @@ final class HalfMatVec {
         b3.mul(after).intoArray(y, o + 3 * LANES);
     }
 
+    /** F16 values {@code i} to {@code i + LANES} (finite) as exact F32 values. */
+    private static FloatVector exactWeights(short[] w, int i) {
+        return weights(w, i).mul(F16_SCALE);
+    }
+
+    /** {@link #down} for a matrix of F16 bits (finite values). */
+    static void down(short[] a, int n, int in, float[] x, int xOffset, float[] d) {
+        int wide = in - in % LANES;
+        for (int i = 0; i < n; i++) {
+            int ai = i * in;
+            FloatVector acc = FloatVector.zero(F);
+            int k = 0;
+            for (; k < wide; k += LANES) {
+                acc = exactWeights(a, ai + k).fma(FloatVector.fromArray(F, x, xOffset + k), acc);
+            }
+            float sum = acc.reduceLanes(VectorOperators.ADD);
+            for (; k < in; k++) {
+                sum += f16(a[ai + k]) * x[xOffset + k];
+            }
+            d[i] = sum;
+        }
+    }
+
+    /** {@link #up} for a matrix of F16 bits (finite values). */
+    static void up(short[] bt, int n, int out, float[] d, float[] y, int yOffset, int from, int to) {
+        int wide = from + (to - from) - (to - from) % LANES;
+        for (int i = 0; i < n; i++) {
+            int bi = i * out;
+            FloatVector di = FloatVector.broadcast(F, d[i]);
+            int j = from;
+            for (; j < wide; j += LANES) {
+                exactWeights(bt, bi + j).fma(di, FloatVector.fromArray(F, y, yOffset + j)).intoArray(y, yOffset + j);
+            }
+            for (; j < to; j++) {
+                y[yOffset + j] += f16(bt[bi + j]) * d[i];
+            }
+        }
+    }
+
     /** {@code d[i] = sum_k a[i][k] * x[k]} for a (n, in) row-major F32 matrix: a LoRA down-projection. */
     static void down(float[] a, int n, int in, float[] x, int xOffset, float[] d) {
         int wide = in - in % LANES;

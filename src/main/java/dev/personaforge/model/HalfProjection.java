@@ -123,7 +123,11 @@ final class HalfProjection {
                 if (d != null) {
                     rowDeltas[r] = d;
                     downs[r] = new float[d.rank()];
-                    HalfMatVec.down(d.a(), d.rank(), in, xs, r * in, downs[r]);
+                    if (d.aHalf() != null) {
+                        HalfMatVec.down(d.aHalf(), d.rank(), in, xs, r * in, downs[r]);
+                    } else {
+                        HalfMatVec.down(d.a(), d.rank(), in, xs, r * in, downs[r]);
+                    }
                 }
             }
         }
@@ -137,8 +141,11 @@ final class HalfProjection {
                         ys[r * stride + j] += bias[j];
                     }
                 }
-                if (rowDeltas[r] != null) {
-                    HalfMatVec.up(rowDeltas[r].bt(), rowDeltas[r].rank(), out, downs[r], ys, r * stride, from, end);
+                LoraDelta d = rowDeltas[r];
+                if (d != null && d.btHalf() != null) {
+                    HalfMatVec.up(d.btHalf(), d.rank(), out, downs[r], ys, r * stride, from, end);
+                } else if (d != null) {
+                    HalfMatVec.up(d.bt(), d.rank(), out, downs[r], ys, r * stride, from, end);
                 }
             }
         });

@@ -2,6 +2,7 @@ package dev.personaforge.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
@@ -14,7 +15,6 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -176,6 +176,9 @@ class HalfProjectionTest {
                         LoraAdapter b = LoraAdapter.create(model, new LoraConfig(4, 8, 0.0, List.of("q_proj", "v_proj", "down_proj"), "tiny"), 12)) {
                     LoraAdapterTest.perturb(a, 1);
                     LoraAdapterTest.perturb(b, 2);
+                    // the kernels read adapters in F16 too (scalings of 2 keep the scaled B representable)
+                    roundToHalf(a.parameters());
+                    roundToHalf(b.parameters());
                     List<LoraAdapter> perRow = Arrays.asList(a, null, b);
                     long[][] prefill = {{1, 5, 9}, {1, 7, 3}, {1, 12, 4}}; // 9 rows: past the kernels' 8, libtorch
                     long[][] decode = {{20}, {21}, {22}};
@@ -207,12 +210,35 @@ class HalfProjectionTest {
 
     /** Rounds every weight through F16, so F32 inference and the F16 kernels read the same values. */
     private static void roundToHalf(LlamaForCausalLM model) {
-        for (Map.Entry<String, NDArray> e : model.stateDict().entrySet()) {
-            NDArray w = e.getValue();
+        roundToHalf(model.stateDict().values());
+    }
+
+    private static void roundToHalf(java.util.Collection<NDArray> tensors) {
+        for (NDArray w : tensors) {
             try (NDArray rounded = w.toType(DataType.FLOAT16, false);
                     NDArray back = rounded.toType(DataType.FLOAT32, false)) {
                 w.set(back.toFloatArray());
             }
+        }
+    }
+
+    /** Adapters are read in F16, except a matrix with a value F16 cannot hold, which the kernels read in F32. */
+    @Test
+    void anAdapterTooLargeForF16IsReadInF32() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            NDArray weight = m.randomNormal(0f, 0.05f, new Shape(64, 32), DataType.FLOAT32);
+            NDArray a = m.randomNormal(0f, 0.1f, new Shape(4, 32), DataType.FLOAT32);
+            NDArray bT = m.randomNormal(0f, 1f, new Shape(4, 64), DataType.FLOAT32);
+            roundToHalf(List.of(weight, a, bT));
+            bT.set(new NDIndex("0, 5"), 1e5f);
+            LoraDelta d = LoraDelta.of(new LoraAdapter.Pair(a, bT), 4, 2f);
+            assertNotNull(d.aHalf(), "A fits in F16");
+            assertNull(d.btHalf(), "1e5 * 2 does not");
+            HalfProjection p = HalfProjection.copyOf(weight, null);
+            NDArray x = m.randomNormal(0f, 1f, new Shape(1, 1, 32), DataType.FLOAT32);
+            float[] got = p.forward(x, new LoraDelta[] {d}, 2).toFloatArray();
+            float[] expected = Torch.linear(x, weight, null).add(x.matMul(a.transpose()).matMul(bT).mul(2f)).toFloatArray();
+            assertClose(expected, got, 1e-5, "F32 adapter in the kernels");
         }
     }
 
