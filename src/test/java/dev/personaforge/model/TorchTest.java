@@ -64,7 +64,7 @@ class TorchTest {
             assertEquals(shape, first.getShape());
             double kept = first.toType(DataType.FLOAT32, false).mean().getFloat();
             assertEquals(0.95, kept, 0.002, "share of kept elements");
-            // large masks are drawn in two halves by two generators: each half drops its share, and they differ
+            // each half of the mask drops its share, and the halves are not copies of each other
             float[] values = first.toType(DataType.FLOAT32, false).toFloatArray();
             int half = values.length / 2;
             double firstHalf = 0;
@@ -77,7 +77,7 @@ class TorchTest {
             }
             assertEquals(0.95, firstHalf, 0.003, "share kept in the first half");
             assertEquals(0.95, secondHalf, 0.003, "share kept in the second half");
-            assertTrue(same < 0.95 * half, "the halves are drawn independently: " + same + " of " + half + " agree");
+            assertTrue(same < 0.95 * half, "the halves are independent: " + same + " of " + half + " agree");
             NDArray second = Torch.keepMask(manager, shape, 0.05f);
             assertTrue(!first.contentEquals(second), "successive masks differ");
             Torch.seed(7);
@@ -85,6 +85,27 @@ class TorchTest {
             Torch.seed(7);
             NDArray none = Torch.keepMask(manager, new Shape(1000), 0f);
             assertEquals(1000, none.toType(DataType.FLOAT32, false).sum().getFloat());
+        }
+    }
+
+    /** The vector API's masks are byte for byte those of the scalar loop over the same generators. */
+    @Test
+    void vectorAndScalarMasksAreTheSame() {
+        assertTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "tests run with the vector API");
+        for (int[] range : new int[][] {{0, 100_003}, {7, 71}, {0, 31}, {64, 64 + 32 * 5}}) {
+            for (int threshold : new int[] {0, 3277, 40000}) {
+                byte[] vector = new byte[range[1]];
+                byte[] scalar = new byte[range[1]];
+                Torch.fillKeep(vector, range[0], range[1], 42, threshold, true);
+                Torch.fillKeep(scalar, range[0], range[1], 42, threshold, false);
+                assertTrue(java.util.Arrays.equals(vector, scalar), "range " + range[0] + ".." + range[1] + ", threshold " + threshold);
+                long kept = 0;
+                for (int i = range[0]; i < range[1]; i++) {
+                    kept += vector[i];
+                }
+                double expected = (range[1] - range[0]) * (1 - threshold / 65536.0);
+                assertEquals(expected, kept, 5 * Math.sqrt(range[1] - range[0]) + 1, "kept at threshold " + threshold);
+            }
         }
     }
 }
