@@ -2,6 +2,9 @@ package dev.personaforge.model;
 
 import ai.djl.ndarray.NDArray;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /** Per-call inputs to a forward pass that every layer needs: RoPE tables, attention mask, cache, adapters. */
 final class ForwardContext {
     /** (B, 1, T, hd) */
@@ -36,7 +39,7 @@ final class ForwardContext {
         return groupedMask;
     }
 
-    private final java.util.Map<String, NDArray> blockMasks = new java.util.HashMap<>();
+    private final Map<String, NDArray> blockMasks = new HashMap<>();
 
     /**
      * {@link #groupedMask(int)} for the query rows {@code [from, to)} and the first {@code keys} key positions: the

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 
+import java.util.Arrays;
+
 /** Multi-head self-attention with grouped-query key/value heads, RoPE and an optional KV cache. */
 public final class LlamaAttention {
     final int layerIdx;
@@ -77,14 +79,14 @@ public final class LlamaAttention {
         NDArray[] blocks = new NDArray[bounds.length - 1];
         // split (not one slice per block): its backward writes the blocks' gradients into one new tensor, where
         // slices would each zero a tensor of the whole size and add them up
-        NDList queryBlocks = blocks.length == 1 ? new NDList(scaled)
-                : scaled.split(java.util.Arrays.copyOfRange(bounds, 1, bounds.length - 1), 2); // each (B, nH, Tb, hd)
+        NDList queryParts = blocks.length == 1 ? new NDList(scaled)
+                : scaled.split(Arrays.copyOfRange(bounds, 1, bounds.length - 1), 2); // each (B, nH, Tb, hd)
         for (int i = 0; i < blocks.length; i++) {
             long from = bounds[i];
             long to = bounds[i + 1];
             // Causal: queries up to position past + to - 1 never see keys after it, so the block's scores stop there.
             long keys = past + to;
-            NDArray qb = queryBlocks.get(i); // (B, nH, Tb, hd)
+            NDArray qb = queryParts.get(i); // (B, nH, Tb, hd)
             NDArray kb = keys == k.getShape().get(2) ? k : k.get(":, :, :{}, :", keys); // (B, nKv, Sb, hd)
             NDArray vb = keys == v.getShape().get(2) ? v : v.get(":, :, :{}, :", keys); // (B, nKv, Sb, hd)
             NDArray grouped = groupQueries(qb, numKvHeads); // (B, nKv, nRep * Tb, hd)

@@ -1,10 +1,5 @@
 package dev.personaforge.model;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
-
-import java.nio.ByteOrder;
-
 /**
  * One adapter's LoRA matrices for one projection, copied out of libtorch for {@link HalfProjection} and for the
  * stacked per-row matrices of {@link AdapterBatch}: the delta {@code B (A x) * scaling} with the scaling folded into
@@ -27,21 +22,56 @@ record LoraDelta(float[] a, float[] bt, short[] aHalf, short[] btHalf, int rank)
         for (int i = 0; i < bt.length; i++) {
             bt[i] *= scaling;
         }
-        return new LoraDelta(a, bt, half(pair.a, a), half(pair.bT, bt), rank);
+        return new LoraDelta(a, bt, half(a), half(bt), rank);
     }
 
-    /** {@code values} (shaped like {@code like}) rounded to F16 by libtorch, or null if any becomes infinite. */
-    private static short[] half(NDArray like, float[] values) {
-        try (NDArray f32 = like.getManager().create(values, like.getShape());
-                NDArray f16 = f32.toType(DataType.FLOAT16, false)) {
-            short[] bits = new short[values.length];
-            f16.toByteBuffer(true).order(ByteOrder.nativeOrder()).asShortBuffer().get(bits);
-            for (short b : bits) {
-                if ((b & 0x7C00) == 0x7C00) {
-                    return null;
-                }
+    /**
+     * {@code values} rounded to F16 bits, or null if any becomes infinite. Rounded here rather than by libtorch, which
+     * would take two native calls per matrix each time a chat starts.
+     */
+    private static short[] half(float[] values) {
+        short[] bits = new short[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bits[i] = toHalf(values[i]);
+            if ((bits[i] & 0x7C00) == 0x7C00) {
+                return null;
             }
-            return bits;
         }
+        return bits;
+    }
+
+    /** IEEE binary16 bits of {@code f}, rounded to nearest even (as libtorch's and the CPU's conversions round). */
+    static short toHalf(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        int sign = (bits >>> 16) & 0x8000;
+        int exponent = (bits >>> 23) & 0xFF;
+        int mantissa = bits & 0x7FFFFF;
+        if (exponent == 0xFF) {
+            return (short) (sign | 0x7C00 | (mantissa != 0 ? 0x200 : 0)); // infinity or a quiet NaN
+        }
+        int e = exponent - 127 + 15; // the F16 exponent field
+        if (e >= 0x1F) {
+            return (short) (sign | 0x7C00);
+        }
+        if (e <= 0) {
+            if (e < -10) {
+                return (short) sign; // below half the smallest subnormal
+            }
+            int shift = 14 - e; // F16 subnormals count units of 2^-24
+            int full = mantissa | 0x800000;
+            int half = full >>> shift;
+            int rest = full & ((1 << shift) - 1);
+            int halfway = 1 << (shift - 1);
+            if (rest > halfway || (rest == halfway && (half & 1) != 0)) {
+                half++; // may become the smallest normal number, which is the right encoding
+            }
+            return (short) (sign | half);
+        }
+        int out = sign | (e << 10) | (mantissa >>> 13);
+        int rest = mantissa & 0x1FFF;
+        if (rest > 0x1000 || (rest == 0x1000 && (out & 1) != 0)) {
+            out++; // a carry out of the mantissa raises the exponent, up to infinity
+        }
+        return (short) out;
     }
 }

@@ -222,6 +222,40 @@ class HalfProjectionTest {
         }
     }
 
+    /** The adapters' F16 rounding is libtorch's: every F16 value, the halfway points between them, and random floats. */
+    @Test
+    void adapterValuesRoundToF16AsLibtorchRoundsThem() {
+        Random random = new Random(5);
+        float[] values = new float[3 * 65536 + 200_000];
+        int n = 0;
+        for (int h = 0; h < 65536; h++) {
+            if ((h & 0x7C00) == 0x7C00) {
+                continue;
+            }
+            float v = HalfMatVec.f16((short) h);
+            values[n++] = v;
+            values[n++] = Math.nextUp(v);
+            // halfway to the next F16 value up (exactly representable in F32), where ties go to even
+            values[n++] = v + (HalfMatVec.f16((short) (h + 1)) - v) / 2;
+        }
+        for (int i = 0; i < 200_000; i++) {
+            values[n++] = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(14) - 9));
+        }
+        values = Arrays.copyOf(values, n);
+        try (NDManager m = NDManager.newBaseManager("PyTorch");
+                NDArray f16 = m.create(values).toType(DataType.FLOAT16, false)) {
+            short[] expected = new short[n];
+            f16.toByteBuffer(true).order(ByteOrder.nativeOrder()).asShortBuffer().get(expected);
+            for (int i = 0; i < n; i++) {
+                if ((expected[i] & 0x7C00) == 0x7C00) {
+                    assertEquals(0x7C00, LoraDelta.toHalf(values[i]) & 0x7C00, "beyond F16's range: " + values[i]);
+                    continue;
+                }
+                assertEquals(expected[i], LoraDelta.toHalf(values[i]), "F16 bits of " + values[i]);
+            }
+        }
+    }
+
     /** Adapters are read in F16, except a matrix with a value F16 cannot hold, which the kernels read in F32. */
     @Test
     void anAdapterTooLargeForF16IsReadInF32() {
