@@ -136,38 +136,30 @@ public final class AdapterBatch implements AutoCloseable {
         }
 
         private NDArray[] stack(Linear module) {
-            int rank = 0;
-            for (LoraAdapter a : rows) {
-                if (a != null && a.pair(module.path) != null) {
-                    rank = Math.max(rank, a.config().r());
-                }
-            }
-            if (rank == 0) {
+            LoraDelta[] deltas = kernelDeltas(module); // the decoding kernels read the same copies
+            if (deltas == null) {
                 return null;
+            }
+            int rank = 0;
+            for (LoraDelta d : deltas) {
+                rank = Math.max(rank, d == null ? 0 : d.rank());
             }
             long in = module.inFeatures();
             long out = module.outFeatures();
             NDList as = new NDList();
             NDList bs = new NDList();
-            for (LoraAdapter a : rows) {
-                LoraAdapter.Pair p = a == null ? null : a.pair(module.path);
-                float[] at = new float[(int) (in * rank)];
+            for (LoraDelta d : deltas) {
+                // (r, in) and (r, out) row-major are the first r rows of the (rank, in) and (rank, out) stacks
+                float[] a = new float[(int) (rank * in)];
                 float[] bt = new float[(int) (rank * out)];
-                if (p != null) {
-                    int r = a.config().r();
-                    LoraDelta d = LoraDelta.of(p, r, (float) a.config().scaling());
-                    for (int i = 0; i < r; i++) {
-                        for (int j = 0; j < in; j++) {
-                            at[(int) (j * rank + i)] = d.a()[(int) (i * in + j)];
-                        }
-                    }
-                    // (r, out) row-major is the first r rows of the (rank, out) stack
+                if (d != null) {
+                    System.arraycopy(d.a(), 0, a, 0, d.a().length);
                     System.arraycopy(d.bt(), 0, bt, 0, d.bt().length);
                 }
-                as.add(manager.create(at, new Shape(in, rank)));
+                as.add(manager.create(a, new Shape(rank, in)));
                 bs.add(manager.create(bt, new Shape(rank, out)));
             }
-            NDArray aStack = stackRows(as); // (B, in, r)
+            NDArray aStack = stackRows(as).transpose(0, 2, 1); // (B, in, r)
             NDArray bStack = stackRows(bs); // (B, r, out)
             as.close();
             bs.close();
