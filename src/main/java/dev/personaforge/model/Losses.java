@@ -66,10 +66,6 @@ public final class Losses {
         long[] rows = labelled.rows();
         long[] targets = labelled.targets();
         int n = rows.length;
-        long[] positions = new long[n];
-        for (int i = 0; i < n; i++) {
-            positions[i] = i;
-        }
         try (NDManager chunk = scope.newSubManager()) {
             NDArray rowIdx = chunk.create(rows); // (N,)
             NDArray target = chunk.create(targets, new Shape(n, 1)); // (N, 1)
@@ -83,11 +79,11 @@ public final class Losses {
             NDArray sum = probs.sum(new int[] {1}, true); // (N, 1)
             // loss_i = log(sum_v exp(z_v - max)) + max - z_target
             double loss = sum.log().add(max).sub(targetLogit).sum().getFloat();
-            probs.divi(sum); // softmax
-            NDArray atTarget = probs.gather(target, 1).sub(1f).reshape(n); // (N,)
-            probs.set(new NDIndex("{}, {}", chunk.create(positions), target.reshape(n)), atTarget);
-            probs.muli(scale);
-            NDArray grad = probs.matMul(head); // (N, H)
+            // dLoss_i/dHidden_i = (softmax_i - onehot(target_i)) @ head = (exp(z_i - max) @ head) / sum_i - head[target_i]:
+            // normalising the (N, H) product instead of the (N, V) probabilities spares two passes over them
+            NDArray grad = probs.matMul(head).divi(sum) // (N, H)
+                    .subi(head.get(new NDIndex("{}", target.reshape(n)))) // (N, H)
+                    .muli(scale); // (N, H)
             hiddenGrad.set(new NDIndex("{}", rowIdx), hiddenGrad.get(new NDIndex("{}", rowIdx)).add(grad));
             return loss;
         }
