@@ -3,6 +3,7 @@ package dev.personaforge.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /** Next-token cross-entropy on selected positions, computing {@code lm_head} only where a label exists. */
@@ -79,11 +80,12 @@ public final class Losses {
             NDArray sum = probs.sum(new int[] {1}, true); // (N, 1)
             // loss_i = log(sum_v exp(z_v - max)) + max - z_target
             double loss = sum.log().add(max).sub(targetLogit).sum().getFloat();
-            // dLoss_i/dHidden_i = (softmax_i - onehot(target_i)) @ head = (exp(z_i - max) @ head) / sum_i - head[target_i]:
+            // dLoss_i/dHidden_i = (softmax_i - onehot(target_i)) @ head
+            //                  = ((exp(z_i - max) - sum_i onehot(target_i)) @ head) / sum_i:
             // normalising the (N, H) product instead of the (N, V) probabilities spares two passes over them
-            NDArray grad = probs.matMul(head).divi(sum) // (N, H)
-                    .subi(head.get(new NDIndex("{}", target.reshape(n)))) // (N, H)
-                    .muli(scale); // (N, H)
+            NDArray atTarget = probs.gather(target, 1).sub(sum).reshape(n); // (N,)
+            probs.set(new NDIndex("{}, {}", chunk.arange(0, n, 1, DataType.INT64), target.reshape(n)), atTarget);
+            NDArray grad = probs.matMul(head).divi(sum).muli(scale); // (N, H)
             hiddenGrad.set(new NDIndex("{}", rowIdx), hiddenGrad.get(new NDIndex("{}", rowIdx)).add(grad));
             return loss;
         }
